@@ -1,0 +1,48 @@
+import Synchronization
+
+/// Makes the ids of new traces and spans.
+///
+/// The tracer calls it on the thread that starts a span, for every span, so an implementation must be fast and must
+/// not block. Supply your own to meet a backend's id format (for example ids that begin with a timestamp).
+public protocol IDGenerator: Sendable {
+    /// Returns a new, valid (not all zero) trace id.
+    func newTraceID() -> TraceID
+    /// Returns a new, valid (not zero) span id.
+    func newSpanID() -> SpanID
+}
+
+/// The default ``IDGenerator``: uniformly distributed random ids, with no system call and no lock per id.
+///
+/// The ids come from SplitMix64 over one atomic counter, seeded from the system's random source once per process.
+/// They are unpredictable enough for tracing, not for security.
+public struct RandomIDGenerator: IDGenerator {
+    /// Creates the generator. Every instance draws from the same process-wide sequence.
+    public init() {}
+
+    @inlinable
+    public func newTraceID() -> TraceID {
+        while true {
+            let id = TraceID(high: Self.next(), low: Self.next())
+            if id.isValid { return id }
+        }
+    }
+
+    @inlinable
+    public func newSpanID() -> SpanID {
+        while true {
+            let id = SpanID(Self.next())
+            if id.isValid { return id }
+        }
+    }
+
+    @usableFromInline
+    static func next() -> UInt64 {
+        // SplitMix64: the counter walks by an odd constant, and the finaliser spreads every bit of it.
+        var z = randomIDState.add(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private let randomIDState = Atomic<UInt64>(UInt64.random(in: .min ... .max))

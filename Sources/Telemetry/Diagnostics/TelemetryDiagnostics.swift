@@ -1,0 +1,23 @@
+import Logging
+import Synchronization
+
+/// The SDK's own diagnostics: dropped spans, failed exports and configuration problems, reported through swift-log.
+///
+/// The level comes from `OTEL_LOG_LEVEL` (default `info`) when ``TelemetrySystem`` bootstraps. Messages go to
+/// whatever `LoggingSystem` the application bootstrapped, under the label `swift-telemetry`.
+public enum TelemetryDiagnostics {
+    private static let level = Mutex<Logger.Level>(.info)
+
+    /// A logger for the SDK's own messages, at the configured level.
+    public static var logger: Logger {
+        var logger = Logger(label: "swift-telemetry")
+        logger.logLevel = level.withLock { $0 }
+        return logger
+    }
+
+    /// The level of the SDK's own messages.
+    public static var logLevel: Logger.Level {
+        get { level.withLock { $0 } }
+        set { level.withLock { $0 = newValue } }
+    }
+}

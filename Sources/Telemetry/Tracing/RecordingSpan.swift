@@ -1,0 +1,238 @@
+import Synchronization
+import Tracing
+
+/// A span that this SDK records: the one object whose identity is the span.
+///
+/// Processors receive it when it starts and ends; ``spanData`` reads it as a value. Every method is safe to call
+/// from any thread, and after ``end(at:)`` nothing changes any more.
+public final class RecordingSpan: Sendable {
+    /// The span's context: ids, flags and trace state.
+    public let spanContext: SpanContext
+    /// The parent's span id, or `nil` for a root span.
+    public let parentSpanID: SpanID?
+    /// Whether the parent came from another process.
+    public let parentIsRemote: Bool
+    /// The span's kind.
+    public let kind: SpanKind
+    /// When the span started, in nanoseconds since the Unix epoch.
+    public let startTime: UInt64
+
+    let tracer: TracerState
+    let state: Mutex<State>
+
+    struct State: Sendable {
+        var name: String
+        var attributes: SpanAttributes
+        var droppedAttributes = 0
+        var events: [SpanData.Event] = []
+        var droppedEvents = 0
+        var links: [SpanData.Link] = []
+        var droppedLinks = 0
+        var status: SpanStatus?
+        var endTime: UInt64?
+    }
+
+    init(
+        name: String,
+        spanContext: SpanContext,
+        parentSpanID: SpanID?,
+        parentIsRemote: Bool,
+        kind: SpanKind,
+        startTime: UInt64,
+        attributes: SpanAttributes,
+        links: [SpanData.Link],
+        tracer: TracerState
+    ) {
+        self.spanContext = spanContext
+        self.parentSpanID = parentSpanID
+        self.parentIsRemote = parentIsRemote
+        self.kind = kind
+        self.startTime = startTime
+        self.tracer = tracer
+        let limits = tracer.provider.limits
+        var state = State(name: name, attributes: attributes)
+        state.droppedAttributes = state.attributes.trim(toCount: limits.attributeCountLimit)
+        for link in links { state.append(link, limits: limits) }
+        self.state = Mutex(state)
+    }
+
+    /// The span's name. Changing it after the span ended has no effect.
+    public var name: String {
+        get { state.withLock { $0.name } }
+        set { state.withLock { if $0.endTime == nil { $0.name = newValue } } }
+    }
+
+    /// Whether the span still records: `true` until it ends.
+    public var isRecording: Bool { state.withLock { $0.endTime == nil } }
+
+    /// Whether ``end(at:)`` was called.
+    public var hasEnded: Bool { !isRecording }
+
+    /// Sets one attribute. When the span already holds the maximum number of attributes, a new key is dropped and
+    /// counted, while an existing key is still updated. A `nil` value removes the key.
+    public func setAttribute(_ key: String, _ value: SpanAttribute?) {
+        let limit = tracer.provider.limits.attributeCountLimit
+        state.withLock { state in
+            guard state.endTime == nil else { return }
+            guard let value else {
+                state.attributes.set(key, value: nil)
+                return
+            }
+            if state.attributes.count >= limit, state.attributes.get(key) == nil {
+                state.droppedAttributes += 1
+            } else {
+                state.attributes.set(key, value: value)
+            }
+        }
+    }
+
+    /// All attributes, as swift-distributed-tracing's value type.
+    ///
+    /// `SpanAttributes` is unordered, so when one change adds more keys than the limit allows, which of the new keys
+    /// are dropped is unspecified. ``setAttribute(_:_:)`` keeps existing keys and drops new ones.
+    public var attributes: SpanAttributes {
+        get { state.withLock { $0.attributes } }
+        set {
+            var newValue = newValue
+            let dropped = newValue.trim(toCount: tracer.provider.limits.attributeCountLimit)
+            state.withLock { state in
+                guard state.endTime == nil else { return }
+                state.attributes = newValue
+                state.droppedAttributes += dropped
+            }
+        }
+        _modify {
+            // Moving the attributes out leaves them uniquely referenced, so the caller's change does not copy them.
+            var attributes = state.withLock { state -> SpanAttributes in
+                var taken = SpanAttributes()
+                swap(&taken, &state.attributes)
+                return taken
+            }
+            defer {
+                let limit = tracer.provider.limits.attributeCountLimit
+                state.withLock { state in
+                    if !state.attributes.isEmpty {
+                        // Another thread set attributes meanwhile: keep its values for keys this change left alone.
+                        state.attributes.forEach { key, value in
+                            if attributes.get(key) == nil { attributes.set(key, value: value) }
+                        }
+                    }
+                    state.droppedAttributes += attributes.trim(toCount: limit)
+                    state.attributes = attributes
+                }
+            }
+            yield &attributes
+        }
+    }
+
+    /// Adds an event. Past the event limit the event is dropped and counted.
+    public func addEvent(_ name: String, attributes: SpanAttributes = [:], at time: UInt64? = nil) {
+        let time = time ?? DefaultTracerClock.now.nanosecondsSinceEpoch
+        let limits = tracer.provider.limits
+        var attributes = attributes
+        let dropped = attributes.trim(toCount: limits.attributePerEventCountLimit)
+        let event = SpanData.Event(name: name, time: time, attributes: attributes, droppedAttributeCount: dropped)
+        state.withLock { state in
+            guard state.endTime == nil else { return }
+            if state.events.count >= limits.eventCountLimit {
+                state.droppedEvents += 1
+            } else {
+                state.events.append(event)
+            }
+        }
+    }
+
+    /// Records an error as an `exception` event with `exception.type` and `exception.message`.
+    ///
+    /// It does not change the status: set ``setStatus(_:)`` to `.error` as well when the error failed the operation.
+    public func recordError(_ error: any Error, attributes: SpanAttributes = [:], at time: UInt64? = nil) {
+        var eventAttributes = attributes
+        eventAttributes.set("exception.type", value: .string(String(reflecting: type(of: error))))
+        eventAttributes.set("exception.message", value: .string(String(describing: error)))
+        addEvent("exception", attributes: eventAttributes, at: time)
+    }
+
+    /// Adds a link to another span. Past the link limit the link is dropped and counted.
+    public func addLink(_ link: SpanData.Link) {
+        let limits = tracer.provider.limits
+        state.withLock { state in
+            guard state.endTime == nil else { return }
+            state.append(link, limits: limits)
+        }
+    }
+
+    /// Sets the status, following the specification: `ok` is final, an error's description is kept, and an `ok`
+    /// status has none.
+    public func setStatus(_ status: SpanStatus) {
+        state.withLock { state in
+            guard state.endTime == nil, state.status?.code != .ok else { return }
+            switch status.code {
+            case .ok: state.status = SpanStatus(code: .ok)
+            case .error: state.status = status
+            }
+        }
+    }
+
+    /// The current status, or `nil` while it is unset.
+    public var status: SpanStatus? { state.withLock { $0.status } }
+
+    /// Ends the span and hands it to the processors. Calls after the first do nothing.
+    public func end(at time: UInt64? = nil) {
+        let time = time ?? DefaultTracerClock.now.nanosecondsSinceEpoch
+        let ended = state.withLock { state -> Bool in
+            guard state.endTime == nil else { return false }
+            state.endTime = time
+            return true
+        }
+        guard ended else { return }
+        for processor in tracer.provider.processors {
+            processor.onEnd(self)
+        }
+    }
+
+    /// The span as an immutable value, with the value length limit applied.
+    public var spanData: SpanData {
+        let state = state.withLock { $0 }
+        let provider = tracer.provider
+        var data = SpanData(
+            name: state.name,
+            kind: kind,
+            spanContext: spanContext,
+            parentSpanID: parentSpanID,
+            parentIsRemote: parentIsRemote,
+            startTime: startTime,
+            endTime: state.endTime ?? 0,
+            attributes: state.attributes,
+            droppedAttributeCount: state.droppedAttributes,
+            events: state.events,
+            droppedEventCount: state.droppedEvents,
+            links: state.links,
+            droppedLinkCount: state.droppedLinks,
+            status: state.status,
+            resource: provider.resource,
+            instrumentationScope: tracer.scope
+        )
+        if let limit = provider.limits.attributeValueLengthLimit {
+            data.attributes = data.attributes.truncatingStrings(to: limit)
+            for index in data.events.indices {
+                data.events[index].attributes = data.events[index].attributes.truncatingStrings(to: limit)
+            }
+            for index in data.links.indices {
+                data.links[index].attributes = data.links[index].attributes.truncatingStrings(to: limit)
+            }
+        }
+        return data
+    }
+}
+
+extension RecordingSpan.State {
+    mutating func append(_ link: SpanData.Link, limits: SpanLimits) {
+        guard links.count < limits.linkCountLimit else {
+            droppedLinks += 1
+            return
+        }
+        var link = link
+        link.droppedAttributeCount += link.attributes.trim(toCount: limits.attributePerLinkCountLimit)
+        links.append(link)
+    }
+}
