@@ -1,0 +1,54 @@
+import Logging
+import Tracing
+
+/// What you set in code when bootstrapping the SDK. Anything left `nil` comes from the `OTEL_*` variable, and then
+/// from the specification's default; a value set here always wins.
+///
+/// ```swift
+/// var configuration = TelemetryConfiguration()
+/// configuration.serviceName = "orders"
+/// configuration.traces.sampler = ParentBasedSampler(root: TraceIDRatioBasedSampler(ratio: 0.1)!)
+/// let telemetry = try TelemetrySystem.bootstrap(configuration)
+/// ```
+public struct TelemetryConfiguration: Sendable {
+    /// `service.name` (`OTEL_SERVICE_NAME`; default `unknown_service:<process name>`).
+    public var serviceName: String?
+    /// `service.version` (`OTEL_SERVICE_VERSION`).
+    public var serviceVersion: String?
+    /// `deployment.environment.name` (`OTEL_DEPLOYMENT_ENVIRONMENT`).
+    public var deploymentEnvironment: String?
+    /// More resource attributes; they win over `OTEL_RESOURCE_ATTRIBUTES` and detected ones.
+    public var resourceAttributes: SpanAttributes = [:]
+    /// Turns the SDK into a no-op: spans are not recorded and nothing is exported (`OTEL_SDK_DISABLED`, `false`).
+    public var isDisabled: Bool?
+    /// The level of the SDK's own diagnostics (`OTEL_LOG_LEVEL`, `info`).
+    public var logLevel: Logger.Level?
+    /// The longest ``TelemetryService`` waits for the final flush on graceful shutdown. Default 10 seconds.
+    public var shutdownTimeout: Duration = .seconds(10)
+    /// Tracing settings.
+    public var traces = Traces()
+
+    /// Creates a configuration that takes everything from the environment and the defaults.
+    public init() {}
+
+    /// Tracing settings.
+    public struct Traces: Sendable {
+        /// The sampler (`OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; `parentbased_always_on`).
+        public var sampler: (any Sampler)?
+        /// Span limits; when set, the `OTEL_*_LIMIT` variables are not read.
+        public var spanLimits: SpanLimits?
+        /// The batch processor's settings; when set, the `OTEL_BSP_*` variables are not read.
+        public var batchProcessor: BatchSpanProcessor.Configuration?
+        /// The exporters, each behind its own batch processor; when set, `OTEL_TRACES_EXPORTER` is not read.
+        public var exporters: [any SpanExporter]?
+        /// Processors that run before the exporters' processors, for example to add attributes on start.
+        public var processors: [any SpanProcessor] = []
+        /// The propagators, in order; when set, `OTEL_PROPAGATORS` is not read.
+        public var propagators: [any TextMapPropagator]?
+        /// How ids are made; by default ``RandomIDGenerator``.
+        public var idGenerator: (any IDGenerator)?
+
+        /// Creates tracing settings that take everything from the environment and the defaults.
+        public init() {}
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import Synchronization
+import Tracing
+
+/// Sets up the SDK for the whole process, from code and from `OTEL_*` variables, in one call.
+///
+/// ```swift
+/// let telemetry = try TelemetrySystem.bootstrap()          // everything from OTEL_* variables
+/// let group = ServiceGroup(services: [telemetry, app], logger: logger)
+/// try await group.run()                                   // graceful shutdown flushes every span
+/// ```
+///
+/// ``bootstrap(_:environment:)`` installs the tracer provider in swift-distributed-tracing's
+/// `InstrumentationSystem`, so spans from Hummingbird, Vapor, AsyncHTTPClient and any other library instrumented
+/// with that API are recorded. Run the ``TelemetryService`` it returns: it does the background export work and
+/// flushes on graceful shutdown.
+public enum TelemetrySystem {
+    private static let isBootstrapped = Atomic<Bool>(false)
+
+    /// Builds the SDK from `configuration` and `environment`, installs it process-wide, and returns the service that
+    /// runs it.
+    ///
+    /// - Throws: ``TelemetryConfigurationError`` for an invalid value, naming the variable and the value, or when
+    ///   called a second time. Nothing is installed when it throws.
+    public static func bootstrap(
+        _ configuration: TelemetryConfiguration = TelemetryConfiguration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> TelemetryService {
+        let service = try makeService(configuration, environment: environment)
+        guard !isBootstrapped.exchange(true, ordering: .acquiringAndReleasing) else {
+            throw TelemetryConfigurationError.alreadyBootstrapped()
+        }
+        TelemetryDiagnostics.logLevel = service.logLevel
+        InstrumentationSystem.bootstrap(service.tracerProvider)
+        return service
+    }
+
+    /// Builds the SDK from `configuration` and `environment` without installing it anywhere: for tests, and for
+    /// applications that manage several providers.
+    public static func makeService(
+        _ configuration: TelemetryConfiguration = TelemetryConfiguration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> TelemetryService {
+        let environment = Environment(environment)
+        let logLevel = try configuration.logLevel ?? Logger.Level.telemetry(environment: environment) ?? .info
+        var logger = Logger(label: "swift-telemetry")
+        logger.logLevel = logLevel
+        let provider = try makeTracerProvider(configuration, environment: environment, logger: logger)
+        return TelemetryService(
+            tracerProvider: provider,
+            shutdownTimeout: configuration.shutdownTimeout,
+            logLevel: logLevel,
+            logger: logger
+        )
+    }
+
+    static func makeTracerProvider(
+        _ configuration: TelemetryConfiguration,
+        environment: Environment,
+        logger: Logger
+    ) throws -> TracerProvider {
+        let traces = configuration.traces
+        // Every variable is read, even when the SDK is disabled, so a typo never hides until the day it is enabled.
+        let isDisabled = try configuration.isDisabled ?? environment.boolean("OTEL_SDK_DISABLED") ?? false
+        let resource = try Resource.resolve(configuration, environment: environment)
+        let sampler = try traces.sampler ?? SamplerFactory.make(environment: environment)
+        let limits = try traces.spanLimits ?? SpanLimits(environment: environment)
+        let batch = try traces.batchProcessor ?? BatchSpanProcessor.Configuration(environment: environment)
+        let propagators = try traces.propagators ?? PropagatorFactory.make(environment: environment)
+        var processors = traces.processors
+        if let exporters = traces.exporters {
+            processors += exporters.map { BatchSpanProcessor(exporter: $0, configuration: batch, logger: logger) }
+        } else {
+            processors += try SpanExporterFactory.makeProcessors(environment: environment, batch: batch, logger: logger)
+        }
+        let propagator = CompositePropagator(propagators)
+        if isDisabled {
+            return TracerProvider(resource: resource, sampler: AlwaysOffSampler(), processors: [], propagator: propagator)
+        }
+        return TracerProvider(
+            resource: resource,
+            sampler: sampler,
+            processors: processors,
+            idGenerator: traces.idGenerator ?? RandomIDGenerator(),
+            limits: limits,
+            propagator: propagator
+        )
+    }
+}
