@@ -38,7 +38,7 @@ public struct RandomIDGenerator: IDGenerator {
     @usableFromInline
     static func next() -> UInt64 {
         // SplitMix64: the counter walks by an odd constant, and the finaliser spreads every bit of it.
-        var z = randomIDState.add(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        var z = randomIDState.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

@@ -49,6 +49,9 @@ public final class BatchSpanProcessor: SpanProcessor {
         public var droppedSpans: Int = 0
         /// Spans waiting in the queue now.
         public var queuedSpans: Int = 0
+
+        /// Creates statistics with every count at zero.
+        public init() {}
     }
 
     /// The settings in force.

@@ -1,10 +1,10 @@
 import Logging
 import Tracing
 
-/// Exports each span as soon as it ends, one at a time: for development and the console, not for production load.
+/// Exports spans as soon as they end: for development and the console, not for production load.
 ///
 /// Ending a span still never blocks: the span is queued (bounded by ``BatchSpanProcessor/Configuration/maxQueueSize``,
-/// with drops counted) and the background worker, ``run()``, exports it at once.
+/// with drops counted) and the background worker, ``run()``, is woken at once and exports what has ended.
 public struct SimpleSpanProcessor: SpanProcessor {
     private let processor: BatchSpanProcessor
 
@@ -17,7 +17,7 @@ public struct SimpleSpanProcessor: SpanProcessor {
     ) {
         self.processor = BatchSpanProcessor(
             exporter: exporter,
-            configuration: .init(exportTimeout: exportTimeout, maxQueueSize: maxQueueSize, maxExportBatchSize: 1),
+            configuration: .init(exportTimeout: exportTimeout, maxQueueSize: maxQueueSize),
             logger: logger,
             wakesPerSpan: true
         )

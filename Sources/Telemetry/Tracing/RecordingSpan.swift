@@ -103,22 +103,23 @@ public final class RecordingSpan: Sendable {
         }
         _modify {
             // Moving the attributes out leaves them uniquely referenced, so the caller's change does not copy them.
-            var attributes = state.withLock { state -> SpanAttributes in
+            var (attributes, isEnded) = state.withLock { state -> (SpanAttributes, Bool) in
+                guard state.endTime == nil else { return (SpanAttributes(), true) }
                 var taken = SpanAttributes()
                 swap(&taken, &state.attributes)
-                return taken
+                return (taken, false)
             }
             defer {
-                let limit = tracer.provider.limits.attributeCountLimit
-                state.withLock { state in
-                    if !state.attributes.isEmpty {
+                if !isEnded {
+                    let limit = tracer.provider.limits.attributeCountLimit
+                    state.withLock { state in
                         // Another thread set attributes meanwhile: keep its values for keys this change left alone.
                         state.attributes.forEach { key, value in
                             if attributes.get(key) == nil { attributes.set(key, value: value) }
                         }
+                        state.droppedAttributes += attributes.trim(toCount: limit)
+                        state.attributes = attributes
                     }
-                    state.droppedAttributes += attributes.trim(toCount: limit)
-                    state.attributes = attributes
                 }
             }
             yield &attributes

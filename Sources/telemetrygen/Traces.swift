@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import Telemetry
+import Tracing
+
+struct Traces: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generates traces: a client span \"lets-go\" with server children \"okey-dokey-N\"."
+    )
+
+    @Option(help: "Traces to generate in each worker (ignored when --duration is given).")
+    var traces: Int = 1
+
+    @Option(help: "How long to generate for, for example 10s or 1m; overrides --traces.", transform: parseDuration)
+    var duration: Duration?
+
+    @Option(help: "Concurrent workers.")
+    var workers: Int = 1
+
+    @Option(help: "Traces per second per worker; 0 means as fast as possible.")
+    var rate: Double = 0
+
+    @Option(name: .customLong("child-spans"), help: "Child spans per trace.")
+    var childSpans: Int = 1
+
+    @Option(name: .customLong("span-duration"), help: "The duration of each span, for example 1ms.", transform: parseDuration)
+    var spanDuration: Duration = .milliseconds(123)
+
+    @Option(name: .customLong("status-code"), help: "The status of every span: Unset, Ok or Error.")
+    var statusCode: StatusCode = .unset
+
+    @Option(help: "service.name, unless OTEL_SERVICE_NAME sets it (default telemetrygen).")
+    var service: String?
+
+    enum StatusCode: String, ExpressibleByArgument, CaseIterable {
+        case unset = "Unset"
+        case ok = "Ok"
+        case error = "Error"
+
+        init?(argument: String) {
+            guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else {
+                return nil
+            }
+            self = match
+        }
+    }
+
+    func validate() throws {
+        guard traces >= 1 else { throw ValidationError("--traces must be 1 or more, not \(traces)") }
+        guard workers >= 1 else { throw ValidationError("--workers must be 1 or more, not \(workers)") }
+        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 or more, not \(rate)") }
+        guard childSpans >= 0 else { throw ValidationError("--child-spans must be 0 or more, not \(childSpans)") }
+        if let duration, duration <= .zero { throw ValidationError("--duration must be positive") }
+    }
+
+    func run() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        if environment["OTEL_TRACES_EXPORTER", default: ""].isEmpty {
+            environment["OTEL_TRACES_EXPORTER"] = "console"
+        }
+        var configuration = TelemetryConfiguration()
+        if let service {
+            configuration.serviceName = service
+        } else if environment["OTEL_SERVICE_NAME", default: ""].isEmpty {
+            configuration.serviceName = "telemetrygen"
+        }
+        let telemetry: TelemetryService
+        do {
+            telemetry = try TelemetrySystem.bootstrap(configuration, environment: environment)
+        } catch let error as TelemetryConfigurationError {
+            FileHandle.standardError.write(Data("telemetrygen: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+
+        let generator = TraceGenerator(
+            tracer: telemetry.tracerProvider.tracer(name: "telemetrygen", version: Resource.sdkVersion),
+            tracesPerWorker: duration == nil ? traces : nil,
+            duration: duration,
+            workers: workers,
+            rate: rate,
+            childSpans: childSpans,
+            spanDuration: spanDuration,
+            status: statusCode.spanStatus
+        )
+        let logger = Logger(label: "telemetrygen")
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: telemetry)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        let clock = ContinuousClock()
+        let started = clock.now
+        let created = try await withThrowingTaskGroup(of: Int.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return 0
+            }
+            let created = await generator.run()
+            await group.triggerGracefulShutdown()
+            var total = created
+            for try await value in tasks { total += value }
+            return total
+        }
+        let elapsed = clock.now - started
+        let summary = Summary(created: created, processors: telemetry.tracerProvider.processors, elapsed: elapsed)
+        FileHandle.standardError.write(Data("\(summary)\n".utf8))
+    }
+}
+
+extension Traces.StatusCode {
+    var spanStatus: SpanStatus? {
+        switch self {
+        case .unset: return nil
+        case .ok: return SpanStatus(code: .ok)
+        case .error: return SpanStatus(code: .error, message: "generated error")
+        }
+    }
+}
+
+/// Parses Go-style durations such as `10s`, `1ms`, `250us`, `2m` and `1h`.
+func parseDuration(_ text: String) throws -> Duration {
+    let units: [(suffix: String, nanoseconds: Double)] = [
+        ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
+    ]
+    for unit in units where text.hasSuffix(unit.suffix) {
+        let number = text.dropLast(unit.suffix.count)
+        // "ms" also ends in "s": only accept the unit when what remains is a number.
+        if let value = Double(number), value >= 0, value.isFinite {
+            return .nanoseconds(Int64(value * unit.nanoseconds))
+        }
+    }
+    throw ValidationError("\"\(text)\" is not a duration; use a number and a unit, such as 10s, 1ms or 250us")
+}
