@@ -21,14 +21,14 @@ enum SpanExporterFactory {
             case "otlp":
                 throw TelemetryConfigurationError(
                     variable: "OTEL_TRACES_EXPORTER",
-                    value: name,
+                    value: environment.string("OTEL_TRACES_EXPORTER"),
                     reason: "the OTLP exporter is not available yet in swift-telemetry; use console or none"
                 )
             default:
                 throw TelemetryConfigurationError(
                     variable: "OTEL_TRACES_EXPORTER",
-                    value: name,
-                    reason: "unknown exporter; expected otlp, console or none"
+                    value: environment.string("OTEL_TRACES_EXPORTER"),
+                    reason: "unknown exporter \"\(name)\"; expected otlp, console or none"
                 )
             }
         }

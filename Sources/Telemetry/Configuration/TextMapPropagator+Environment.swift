@@ -14,8 +14,8 @@ enum PropagatorFactory {
             default:
                 throw TelemetryConfigurationError(
                     variable: "OTEL_PROPAGATORS",
-                    value: name,
-                    reason: "unknown propagator; expected tracecontext, baggage, b3, b3multi, jaeger or none"
+                    value: environment.string("OTEL_PROPAGATORS"),
+                    reason: "unknown propagator \"\(name)\"; expected tracecontext, baggage, b3, b3multi, jaeger or none"
                 )
             }
         }

@@ -68,6 +68,7 @@ public final class BatchSpanProcessor: SpanProcessor {
         var droppedSinceReport = 0
         var worker: CheckedContinuation<Void, Never>?
         var wakeUpPending = false
+        var wakeUpCount = 0
         var isShutdown = false
         var isWorkerCancelled = false
     }
@@ -102,6 +103,9 @@ public final class BatchSpanProcessor: SpanProcessor {
         }
     }
 
+    /// How many times ending a span signalled the worker; tests read it to prove there is no wake-up per span.
+    var wakeUpCount: Int { state.withLock { $0.wakeUpCount } }
+
     public func onEnd(_ span: RecordingSpan) {
         guard span.spanContext.isSampled else { return }
         let batchSize = configuration.maxExportBatchSize
@@ -115,6 +119,7 @@ public final class BatchSpanProcessor: SpanProcessor {
             state.queue.append(span)
             guard !state.wakeUpPending, wakesPerSpan || state.queue.count >= batchSize else { return nil }
             state.wakeUpPending = true
+            state.wakeUpCount += 1
             defer { state.worker = nil }
             return state.worker
         }
@@ -125,8 +130,8 @@ public final class BatchSpanProcessor: SpanProcessor {
         try await withThrowingDiscardingTaskGroup { group in
             if !wakesPerSpan {
                 group.addTask {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: self.configuration.scheduleDelay)
+                    // The timer ends by cancellation when the worker stops; that is not an error of run().
+                    while (try? await Task.sleep(for: self.configuration.scheduleDelay)) != nil {
                         self.wakeWorker()
                     }
                 }
