@@ -3,7 +3,7 @@ import Tracing
 /// Starts spans for one instrumentation scope.
 ///
 /// Use it through swift-distributed-tracing's API (`withSpan`, `startSpan`), or through the OpenTelemetry-style
-/// ``startSpan(_:kind:parent:attributes:links:startTime:)`` and ``withSpan(_:kind:parent:attributes:links:_:)-7fa9x``,
+/// ``startSpan(_:kind:parent:attributes:links:startTime:)`` and `withSpan(_:kind:parent:attributes:links:_:)`,
 /// which add what that API lacks: attributes and links known at start (so a sampler sees them), an explicit parent
 /// or a new root, and an explicit start time. Get one from ``TracerProvider/tracer(name:version:schemaURL:attributes:)``.
 public struct TelemetryTracer: Tracing.Tracer {
@@ -119,7 +119,7 @@ public struct TelemetryTracer: Tracing.Tracer {
         return TelemetrySpan(context: context, storage: stored)
     }
 
-    /// Starts exporting what has ended without waiting for it; prefer ``TracerProvider/forceFlush()-9hz8t``.
+    /// Starts exporting what has ended without waiting for it; prefer `await TracerProvider.forceFlush()`.
     public func forceFlush() {
         let provider = state.provider
         // This synchronous API cannot wait; the task ends when the processors' flush does.

@@ -7,12 +7,13 @@ import Tracing
 /// Never returns from an export until cancelled, or at all when `ignoresCancellation` is set.
 final class HangingExporter: SpanExporter {
     let ignoresCancellation: Bool
+    private let parked = Mutex<[CheckedContinuation<Void, Never>]>([])
     init(ignoresCancellation: Bool) { self.ignoresCancellation = ignoresCancellation }
 
     func export(_ batch: [SpanData]) async throws {
         if ignoresCancellation {
             // Simulates an exporter stuck in a blocking call that cancellation cannot reach.
-            await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
+            await withCheckedContinuation { continuation in parked.withLock { $0.append(continuation) } }
         } else {
             try await Task.sleep(for: .seconds(3600))
         }
