@@ -1,26 +1,26 @@
 /// Typed, validated reads of `OTEL_*` variables. An empty value counts as unset, as the specification says.
-struct Environment: Sendable {
-    let values: [String: String]
+package struct Environment: Sendable {
+    package let values: [String: String]
 
-    init(_ values: [String: String]) {
+    package init(_ values: [String: String]) {
         self.values = values
     }
 
-    func string(_ name: String) -> String? {
+    package func string(_ name: String) -> String? {
         guard let raw = values[name] else { return nil }
         let trimmed = raw.trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed
     }
 
     /// The first of `names` that is set, with its name.
-    func first(_ names: String...) -> (name: String, value: String)? {
+    package func first(_ names: String...) -> (name: String, value: String)? {
         for name in names {
             if let value = string(name) { return (name, value) }
         }
         return nil
     }
 
-    func integer(_ name: String, minimum: Int = 0) throws -> Int? {
+    package func integer(_ name: String, minimum: Int = 0) throws -> Int? {
         guard let value = string(name) else { return nil }
         guard let number = Int(value), number >= minimum else {
             throw TelemetryConfigurationError(
@@ -32,11 +32,11 @@ struct Environment: Sendable {
         return number
     }
 
-    func milliseconds(_ name: String) throws -> Duration? {
+    package func milliseconds(_ name: String) throws -> Duration? {
         try integer(name).map { .milliseconds($0) }
     }
 
-    func boolean(_ name: String) throws -> Bool? {
+    package func boolean(_ name: String) throws -> Bool? {
         guard let value = string(name) else { return nil }
         switch value.lowercased() {
         case "true": return true
@@ -47,7 +47,7 @@ struct Environment: Sendable {
     }
 
     /// A comma-separated list, trimmed and lowercased, without empty items.
-    func list(_ name: String) -> [String]? {
+    package func list(_ name: String) -> [String]? {
         string(name).map { value in
             value.split(separator: ",").map { $0.trimmingWhitespace().lowercased() }.filter { !$0.isEmpty }
         }
@@ -55,7 +55,7 @@ struct Environment: Sendable {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

@@ -1,16 +1,19 @@
 import Logging
 
-enum SpanExporterFactory {
+enum ExporterSelection {
     /// The span processors for the exporters `OTEL_TRACES_EXPORTER` names.
     ///
     /// The console exporter gets a ``SimpleSpanProcessor`` so that lines appear as spans end; every other exporter
     /// gets a ``BatchSpanProcessor``.
     static func makeProcessors(
         environment: Environment,
+        factories: [any SpanExporterFactory],
         batch: BatchSpanProcessor.Configuration,
         logger: Logger
     ) throws -> [any SpanProcessor] {
-        let names = environment.list("OTEL_TRACES_EXPORTER") ?? ["none"]
+        // The specification's default is otlp; without the OTLP module registered there is nothing to send with.
+        let defaultName = factories.contains { $0.name == "otlp" } ? "otlp" : "none"
+        let names = environment.list("OTEL_TRACES_EXPORTER") ?? [defaultName]
         var processors: [any SpanProcessor] = []
         for name in names {
             switch name {
@@ -18,11 +21,17 @@ enum SpanExporterFactory {
                 processors.append(SimpleSpanProcessor(exporter: ConsoleSpanExporter(), logger: logger))
             case "none":
                 return []
+            case let name where factories.contains { $0.name == name }:
+                for factory in factories where factory.name == name {
+                    let exporter = try factory.makeSpanExporter(environment: environment.values, logger: logger)
+                    processors.append(BatchSpanProcessor(exporter: exporter, configuration: batch, logger: logger))
+                }
             case "otlp":
                 throw TelemetryConfigurationError(
                     variable: "OTEL_TRACES_EXPORTER",
                     value: environment.string("OTEL_TRACES_EXPORTER"),
-                    reason: "the OTLP exporter is not available yet in swift-telemetry; use console or none"
+                    reason: "the OTLP exporter lives in the TelemetryOTLP module: import it and bootstrap with "
+                        + "TelemetryConfiguration.otlp() or add OTLPSpanExporterFactory() to traces.exporterFactories"
                 )
             default:
                 throw TelemetryConfigurationError(
@@ -34,4 +43,18 @@ enum SpanExporterFactory {
         }
         return processors
     }
+}
+
+/// Makes the span exporter that `OTEL_TRACES_EXPORTER` names, for exporters that live outside this module.
+///
+/// Register one in ``TelemetryConfiguration/Traces/exporterFactories``; the OTLP module provides
+/// `OTLPSpanExporterFactory`. Its exporter gets a ``BatchSpanProcessor``.
+public protocol SpanExporterFactory: Sendable {
+    /// The name in `OTEL_TRACES_EXPORTER`, for example `otlp`.
+    var name: String { get }
+
+    /// Makes the exporter from the process environment.
+    ///
+    /// - Throws: ``TelemetryConfigurationError`` naming the variable and value that are invalid.
+    func makeSpanExporter(environment: [String: String], logger: Logger) throws -> any SpanExporter
 }

@@ -41,6 +41,9 @@ public struct TelemetryConfiguration: Sendable {
         public var batchProcessor: BatchSpanProcessor.Configuration?
         /// The exporters, each behind its own batch processor; when set, `OTEL_TRACES_EXPORTER` is not read.
         public var exporters: [any SpanExporter]?
+        /// Exporters that `OTEL_TRACES_EXPORTER` can name besides `console` and `none`. When one is named `otlp`,
+        /// it is the default, as the specification says.
+        public var exporterFactories: [any SpanExporterFactory] = []
         /// Processors that run before the exporters' processors, for example to add attributes on start.
         public var processors: [any SpanProcessor] = []
         /// The propagators, in order; when set, `OTEL_PROPAGATORS` is not read.

@@ -72,7 +72,12 @@ public enum TelemetrySystem {
         if let exporters = traces.exporters {
             processors += exporters.map { BatchSpanProcessor(exporter: $0, configuration: batch, logger: logger) }
         } else {
-            processors += try SpanExporterFactory.makeProcessors(environment: environment, batch: batch, logger: logger)
+            processors += try ExporterSelection.makeProcessors(
+                environment: environment,
+                factories: traces.exporterFactories,
+                batch: batch,
+                logger: logger
+            )
         }
         let propagator = CompositePropagator(propagators)
         if isDisabled {

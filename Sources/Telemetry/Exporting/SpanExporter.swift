@@ -8,6 +8,10 @@ public protocol SpanExporter: Sendable {
     /// Exports one batch. Throwing means the batch is lost; the processor counts it as failed.
     func export(_ batch: [SpanData]) async throws
 
+    /// Does the exporter's background work, such as keeping a connection open, until ``shutdown()`` completes or
+    /// the task is cancelled. The processor runs it beside its own worker. The default returns at once.
+    func run() async throws
+
     /// Delivers anything the exporter buffers itself. The default does nothing.
     func forceFlush() async throws
 
@@ -16,6 +20,8 @@ public protocol SpanExporter: Sendable {
 }
 
 extension SpanExporter {
+    public func run() async throws {}
+
     public func forceFlush() async throws {}
 
     public func shutdown() async {}

@@ -128,6 +128,8 @@ public final class BatchSpanProcessor: SpanProcessor {
 
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
+            let exporter = self.exporter
+            group.addTask { try await exporter.run() }
             if !wakesPerSpan {
                 group.addTask {
                     // The timer ends by cancellation when the worker stops; that is not an error of run().

@@ -1,8 +1,8 @@
 /// Percent-encoding as baggage values and `OTEL_*` variables use it.
-enum PercentEncoding {
+package enum PercentEncoding {
     /// Encodes every byte except unreserved characters (letters, digits, `-._~`), which every decoder reads back,
     /// including those that treat `+` as a space.
-    static func encode(_ string: String) -> String {
+    package static func encode(_ string: String) -> String {
         var result = [UInt8]()
         result.reserveCapacity(string.utf8.count)
         for byte in string.utf8 {
@@ -21,7 +21,7 @@ enum PercentEncoding {
     }
 
     /// Decodes `%XX` sequences. Returns `nil` for a malformed sequence or bytes that are not UTF-8.
-    static func decode(_ bytes: some Collection<UInt8>) -> String? {
+    package static func decode(_ bytes: some Collection<UInt8>) -> String? {
         var result = [UInt8]()
         result.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()

@@ -1,0 +1,104 @@
+/// Field numbers, wire types and JSON names of the OTLP messages, from opentelemetry-proto's `.proto` files
+/// (`collector/trace/v1/trace_service.proto`, `trace/v1/trace.proto`, `resource/v1/resource.proto` and
+/// `common/v1/common.proto`).
+enum OTLPFields {
+    enum ExportTraceServiceRequest {
+        static var resourceSpans: ProtoField { ProtoField(1, .lengthDelimited, "resourceSpans") }
+    }
+
+    enum ExportTraceServiceResponse {
+        static let partialSuccess: UInt32 = 1
+    }
+
+    enum ExportTracePartialSuccess {
+        static let rejectedSpans: UInt32 = 1
+        static let errorMessage: UInt32 = 2
+    }
+
+    enum ResourceSpans {
+        static var resource: ProtoField { ProtoField(1, .lengthDelimited, "resource") }
+        static var scopeSpans: ProtoField { ProtoField(2, .lengthDelimited, "scopeSpans") }
+        static var schemaURL: ProtoField { ProtoField(3, .lengthDelimited, "schemaUrl") }
+    }
+
+    enum Resource {
+        static var attributes: ProtoField { ProtoField(1, .lengthDelimited, "attributes") }
+        static var droppedAttributesCount: ProtoField { ProtoField(2, .varint, "droppedAttributesCount") }
+    }
+
+    enum ScopeSpans {
+        static var scope: ProtoField { ProtoField(1, .lengthDelimited, "scope") }
+        static var spans: ProtoField { ProtoField(2, .lengthDelimited, "spans") }
+        static var schemaURL: ProtoField { ProtoField(3, .lengthDelimited, "schemaUrl") }
+    }
+
+    enum InstrumentationScope {
+        static var name: ProtoField { ProtoField(1, .lengthDelimited, "name") }
+        static var version: ProtoField { ProtoField(2, .lengthDelimited, "version") }
+        static var attributes: ProtoField { ProtoField(3, .lengthDelimited, "attributes") }
+        static var droppedAttributesCount: ProtoField { ProtoField(4, .varint, "droppedAttributesCount") }
+    }
+
+    enum Span {
+        static var traceID: ProtoField { ProtoField(1, .lengthDelimited, "traceId") }
+        static var spanID: ProtoField { ProtoField(2, .lengthDelimited, "spanId") }
+        static var traceState: ProtoField { ProtoField(3, .lengthDelimited, "traceState") }
+        static var parentSpanID: ProtoField { ProtoField(4, .lengthDelimited, "parentSpanId") }
+        static var name: ProtoField { ProtoField(5, .lengthDelimited, "name") }
+        static var kind: ProtoField { ProtoField(6, .varint, "kind") }
+        static var startTimeUnixNano: ProtoField { ProtoField(7, .fixed64, "startTimeUnixNano") }
+        static var endTimeUnixNano: ProtoField { ProtoField(8, .fixed64, "endTimeUnixNano") }
+        static var attributes: ProtoField { ProtoField(9, .lengthDelimited, "attributes") }
+        static var droppedAttributesCount: ProtoField { ProtoField(10, .varint, "droppedAttributesCount") }
+        static var events: ProtoField { ProtoField(11, .lengthDelimited, "events") }
+        static var droppedEventsCount: ProtoField { ProtoField(12, .varint, "droppedEventsCount") }
+        static var links: ProtoField { ProtoField(13, .lengthDelimited, "links") }
+        static var droppedLinksCount: ProtoField { ProtoField(14, .varint, "droppedLinksCount") }
+        static var status: ProtoField { ProtoField(15, .lengthDelimited, "status") }
+        static var flags: ProtoField { ProtoField(16, .fixed32, "flags") }
+    }
+
+    enum Event {
+        static var timeUnixNano: ProtoField { ProtoField(1, .fixed64, "timeUnixNano") }
+        static var name: ProtoField { ProtoField(2, .lengthDelimited, "name") }
+        static var attributes: ProtoField { ProtoField(3, .lengthDelimited, "attributes") }
+        static var droppedAttributesCount: ProtoField { ProtoField(4, .varint, "droppedAttributesCount") }
+    }
+
+    enum Link {
+        static var traceID: ProtoField { ProtoField(1, .lengthDelimited, "traceId") }
+        static var spanID: ProtoField { ProtoField(2, .lengthDelimited, "spanId") }
+        static var traceState: ProtoField { ProtoField(3, .lengthDelimited, "traceState") }
+        static var attributes: ProtoField { ProtoField(4, .lengthDelimited, "attributes") }
+        static var droppedAttributesCount: ProtoField { ProtoField(5, .varint, "droppedAttributesCount") }
+        static var flags: ProtoField { ProtoField(6, .fixed32, "flags") }
+    }
+
+    enum Status {
+        static var message: ProtoField { ProtoField(2, .lengthDelimited, "message") }
+        static var code: ProtoField { ProtoField(3, .varint, "code") }
+    }
+
+    enum KeyValue {
+        static var key: ProtoField { ProtoField(1, .lengthDelimited, "key") }
+        static var value: ProtoField { ProtoField(2, .lengthDelimited, "value") }
+    }
+
+    enum AnyValue {
+        static var stringValue: ProtoField { ProtoField(1, .lengthDelimited, "stringValue") }
+        static var boolValue: ProtoField { ProtoField(2, .varint, "boolValue") }
+        static var intValue: ProtoField { ProtoField(3, .varint, "intValue") }
+        static var doubleValue: ProtoField { ProtoField(4, .fixed64, "doubleValue") }
+        static var arrayValue: ProtoField { ProtoField(5, .lengthDelimited, "arrayValue") }
+    }
+
+    enum ArrayValue {
+        static var values: ProtoField { ProtoField(1, .lengthDelimited, "values") }
+    }
+
+    /// The flag bits of `Span.flags` and `Span.Link.flags` above the W3C trace flags.
+    enum SpanFlags {
+        static let contextHasIsRemote: UInt32 = 0x100
+        static let contextIsRemote: UInt32 = 0x200
+    }
+}

@@ -1,0 +1,72 @@
+import Telemetry
+
+/// A format OTLP messages are written in: protobuf or JSON.
+///
+/// The `write*` requirements always write. The `serialize*` methods below them apply proto3's rule that a field
+/// holding its default value is not written; encoders call those, except for `oneof` members such as `AnyValue`'s,
+/// which must be written even when they hold the default.
+protocol OTLPWriter {
+    mutating func writeString(_ field: ProtoField, _ value: String)
+    mutating func writeBool(_ field: ProtoField, _ value: Bool)
+    /// An `int64` field (a varint in protobuf, a string in JSON).
+    mutating func writeInt64(_ field: ProtoField, _ value: Int64)
+    /// A `uint32` field (a varint in protobuf, a number in JSON).
+    mutating func writeUInt32(_ field: ProtoField, _ value: UInt32)
+    /// An enum field (a varint in protobuf, a number in JSON).
+    mutating func writeEnum(_ field: ProtoField, _ value: Int)
+    /// A `fixed64` field (a string in JSON).
+    mutating func writeFixed64(_ field: ProtoField, _ value: UInt64)
+    /// A `fixed32` field (a number in JSON).
+    mutating func writeFixed32(_ field: ProtoField, _ value: UInt32)
+    mutating func writeDouble(_ field: ProtoField, _ value: Double)
+    /// A trace id: 16 bytes in protobuf, 32 lowercase hex digits in JSON.
+    mutating func writeTraceID(_ field: ProtoField, _ value: TraceID)
+    /// A span id: 8 bytes in protobuf, 16 lowercase hex digits in JSON.
+    mutating func writeSpanID(_ field: ProtoField, _ value: SpanID)
+    /// A nested message whose fields `body` writes.
+    mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void)
+    /// A repeated message field: `body` writes the fields of each element.
+    mutating func writeRepeated<Elements: Sequence>(
+        _ field: ProtoField,
+        _ elements: Elements,
+        _ body: (inout Self, Elements.Element) -> Void
+    )
+}
+
+extension OTLPWriter {
+    mutating func serializeString(_ field: ProtoField, _ value: String) {
+        if !value.isEmpty { writeString(field, value) }
+    }
+
+    mutating func serializeString(_ field: ProtoField, _ value: String?) {
+        if let value, !value.isEmpty { writeString(field, value) }
+    }
+
+    mutating func serializeUInt32(_ field: ProtoField, _ value: Int) {
+        if value != 0 { writeUInt32(field, UInt32(clamping: value)) }
+    }
+
+    mutating func serializeEnum(_ field: ProtoField, _ value: Int) {
+        if value != 0 { writeEnum(field, value) }
+    }
+
+    mutating func serializeFixed64(_ field: ProtoField, _ value: UInt64) {
+        if value != 0 { writeFixed64(field, value) }
+    }
+
+    mutating func serializeFixed32(_ field: ProtoField, _ value: UInt32) {
+        if value != 0 { writeFixed32(field, value) }
+    }
+
+    mutating func serializeSpanID(_ field: ProtoField, _ value: SpanID?) {
+        if let value, value.isValid { writeSpanID(field, value) }
+    }
+
+    mutating func serializeRepeated<Elements: Collection>(
+        _ field: ProtoField,
+        _ elements: Elements,
+        _ body: (inout Self, Elements.Element) -> Void
+    ) {
+        if !elements.isEmpty { writeRepeated(field, elements, body) }
+    }
+}

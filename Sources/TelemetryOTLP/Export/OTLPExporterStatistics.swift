@@ -1,0 +1,16 @@
+/// What happened to the spans an OTLP exporter was given. Later work exports these as the SDK's own metrics.
+public struct OTLPExporterStatistics: Sendable, Hashable {
+    /// Spans the collector accepted.
+    public var exportedSpans = 0
+    /// Spans lost: rejected by the collector, or still failing when the batch's time ran out.
+    public var failedSpans = 0
+    /// Spans the collector reported as rejected in a partial success; they are also counted in ``failedSpans``.
+    public var rejectedSpans = 0
+    /// Attempts that were retried.
+    public var retries = 0
+    /// Batches whose export failed.
+    public var failedExports = 0
+
+    /// Creates statistics with every count at zero.
+    public init() {}
+}
