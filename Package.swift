@@ -64,6 +64,14 @@ let package = Package(
             name: "TelemetryTests",
             dependencies: [
                 "Telemetry",
+                "TelemetryTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "TelemetryOTLPTests",
+            dependencies: [
+                "Telemetry",
                 "TelemetryOTLP",
                 "TelemetryTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,0 +1,317 @@
+"""An OTLP trace receiver built on the official protocol definitions (opentelemetry-proto) and grpcio.
+
+It serves OTLP/gRPC and OTLP/HTTP (protobuf and JSON) on 127.0.0.1 and prints one JSON line per request on stdout:
+{"transport": "grpc"|"http", "path", "content_type", "content_encoding", "gzip": bool, "time": float,
+ "request": <the ExportTraceServiceRequest as a dict, ids in lowercase hex>}
+The first line is {"ready": true, "grpc_port": N, "http_port": N, "grpc_proxy_port": N}.
+
+The gRPC proxy port forwards to the gRPC server and prints {"grpc_message_compressed": bool} for each gRPC message
+the client sends, read from the bytes on the wire, to prove gzip is really used.
+
+--fault takes a JSON object:
+  {"http_status": 503, "retry_after": "1", "times": 1}   answer the first `times` HTTP requests with that status
+  {"grpc_status": "UNAVAILABLE", "times": 1}             fail the first `times` gRPC calls
+  {"grpc_retry_info_seconds": 1, "times": 1}             RESOURCE_EXHAUSTED with a RetryInfo
+  {"partial": [3, "message"]}                            accept with a partial success
+  {"blackhole": true}                                    accept requests and never answer
+"""
+
+import argparse
+import base64
+import gzip
+import json
+import socket
+import ssl
+import sys
+import threading
+import time
+from concurrent import futures
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import grpc
+from google.protobuf import json_format
+from google.protobuf.any_pb2 import Any as AnyProto
+from google.protobuf.duration_pb2 import Duration
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+
+OUTPUT_LOCK = threading.Lock()
+
+
+def emit(record):
+    with OUTPUT_LOCK:
+        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.flush()
+
+
+def to_dict(request):
+    """The request as a dict with hex ids (MessageToDict would give base64)."""
+    result = json_format.MessageToDict(request, preserving_proto_field_name=False)
+    for resource_spans in result.get("resourceSpans", []):
+        for scope_spans in resource_spans.get("scopeSpans", []):
+            for span in scope_spans.get("spans", []):
+                for key in ("traceId", "spanId", "parentSpanId"):
+                    if key in span:
+                        span[key] = base64.b64decode(span[key]).hex()
+                for link in span.get("links", []):
+                    for key in ("traceId", "spanId"):
+                        if key in link:
+                            link[key] = base64.b64decode(link[key]).hex()
+    return result
+
+
+def json_to_request(body):
+    """Parses OTLP/JSON: hex ids are converted to base64 first, because json_format reads bytes as base64."""
+    document = json.loads(body)
+    for resource_spans in document.get("resourceSpans", []):
+        for scope_spans in resource_spans.get("scopeSpans", []):
+            for span in scope_spans.get("spans", []):
+                for key in ("traceId", "spanId", "parentSpanId"):
+                    if key in span:
+                        span[key] = base64.b64encode(bytes.fromhex(span[key])).decode()
+                for link in span.get("links", []):
+                    for key in ("traceId", "spanId"):
+                        if key in link:
+                            link[key] = base64.b64encode(bytes.fromhex(link[key])).decode()
+    request = trace_service_pb2.ExportTraceServiceRequest()
+    json_format.ParseDict(document, request)
+    return request
+
+
+class Fault:
+    def __init__(self, spec):
+        self.spec = spec
+        self.lock = threading.Lock()
+        self.used = 0
+
+    def take(self, key):
+        """Returns the fault for this request, counting it against `times`."""
+        if key not in self.spec:
+            return None
+        with self.lock:
+            times = self.spec.get("times")
+            if times is not None and self.used >= times:
+                return None
+            self.used += 1
+            return self.spec[key]
+
+
+def partial_response(spec):
+    response = trace_service_pb2.ExportTraceServiceResponse()
+    if "partial" in spec:
+        response.partial_success.rejected_spans = spec["partial"][0]
+        response.partial_success.error_message = spec["partial"][1]
+    return response
+
+
+class TraceService(trace_service_pb2_grpc.TraceServiceServicer):
+    def __init__(self, fault):
+        self.fault = fault
+
+    def Export(self, request, context):
+        if self.fault.spec.get("blackhole"):
+            time.sleep(3600)
+        status = self.fault.take("grpc_status")
+        if status:
+            context.abort(getattr(grpc.StatusCode, status), "injected fault")
+        delay = self.fault.take("grpc_retry_info_seconds")
+        if delay is not None:
+            context.abort_with_status(RichStatus(retry_info_status(delay)))
+        metadata = dict(context.invocation_metadata())
+        emit({
+            "transport": "grpc",
+            "metadata": {k: v for k, v in metadata.items() if isinstance(v, str)},
+            "time": time.time(),
+            "request": to_dict(request),
+        })
+        return partial_response(self.fault.spec)
+
+
+def retry_info_status(seconds):
+    """google.rpc.Status{code 8, message, details [Any(RetryInfo{retry_delay})]}, written by hand: no extra package."""
+    duration = Duration(seconds=int(seconds), nanos=int(round((seconds % 1) * 1e9))).SerializeToString()
+    retry_info = b"\x0a" + bytes([len(duration)]) + duration
+    detail = AnyProto(type_url="type.googleapis.com/google.rpc.RetryInfo", value=retry_info).SerializeToString()
+    text = b"slow down"
+    return b"\x08\x08" + b"\x12" + bytes([len(text)]) + text + b"\x1a" + bytes([len(detail)]) + detail
+
+
+class RichStatus(grpc.Status):
+    def __init__(self, details_bytes):
+        self.code = grpc.StatusCode.RESOURCE_EXHAUSTED
+        self.details = "slow down"
+        self.trailing_metadata = (("grpc-status-details-bin", details_bytes),)
+
+
+def make_http_handler(fault):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            if fault.spec.get("blackhole"):
+                time.sleep(3600)
+                return
+            status = fault.take("http_status")
+            if status:
+                self.send_response(status)
+                if "retry_after" in fault.spec:
+                    self.send_header("Retry-After", fault.spec["retry_after"])
+                payload = b"injected fault"
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                emit({"transport": "http", "fault": status, "time": time.time()})
+                return
+            encoding = self.headers.get("Content-Encoding", "")
+            is_gzip = body[:2] == b"\x1f\x8b"
+            if encoding == "gzip":
+                body = gzip.decompress(body)
+            content_type = self.headers.get("Content-Type", "")
+            if content_type == "application/json":
+                request = json_to_request(body)
+            else:
+                request = trace_service_pb2.ExportTraceServiceRequest()
+                request.ParseFromString(body)
+            emit({
+                "transport": "http",
+                "path": self.path,
+                "content_type": content_type,
+                "content_encoding": encoding,
+                "gzip": is_gzip,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "time": time.time(),
+                "request": to_dict(request),
+            })
+            response = partial_response(fault.spec)
+            if content_type == "application/json":
+                payload = json_format.MessageToJson(response).encode()
+            else:
+                payload = response.SerializeToString()
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    return Handler
+
+
+def inspect_grpc_stream(data, state):
+    """Parses client-to-server HTTP/2 frames and reports each gRPC message's compressed flag."""
+    state["buffer"] += data
+    buffer = state["buffer"]
+    if not state["preface_done"]:
+        if len(buffer) < 24:
+            return
+        buffer = buffer[24:]
+        state["preface_done"] = True
+    while len(buffer) >= 9:
+        length = int.from_bytes(buffer[0:3], "big")
+        frame_type = buffer[3]
+        flags = buffer[4]
+        stream = int.from_bytes(buffer[5:9], "big") & 0x7FFFFFFF
+        if len(buffer) < 9 + length:
+            break
+        payload = buffer[9:9 + length]
+        buffer = buffer[9 + length:]
+        if frame_type == 0:  # DATA
+            if flags & 0x08:
+                pad = payload[0]
+                payload = payload[1:len(payload) - pad]
+            pending = state["messages"].get(stream, b"") + payload
+            while len(pending) >= 5:
+                compressed, size = pending[0], int.from_bytes(pending[1:5], "big")
+                if len(pending) < 5 + size:
+                    break
+                emit({"grpc_message_compressed": compressed == 1, "size": size})
+                pending = pending[5 + size:]
+            state["messages"][stream] = pending
+    state["buffer"] = buffer
+
+
+def proxy(listener, target_port):
+    def pipe(source, destination, inspect):
+        state = {"buffer": b"", "preface_done": False, "messages": {}}
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if inspect:
+                    inspect_grpc_stream(data, state)
+                destination.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, destination):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    while True:
+        client, _ = listener.accept()
+        upstream = socket.create_connection(("127.0.0.1", target_port))
+        threading.Thread(target=pipe, args=(client, upstream, True), daemon=True).start()
+        threading.Thread(target=pipe, args=(upstream, client, False), daemon=True).start()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--grpc-port", type=int, default=0)
+    parser.add_argument("--http-port", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--client-ca", help="require client certificates signed by this CA (mTLS)")
+    parser.add_argument("--fault", default="{}")
+    arguments = parser.parse_args()
+    fault = Fault(json.loads(arguments.fault))
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(TraceService(fault), server)
+    address = f"127.0.0.1:{arguments.grpc_port}"
+    if arguments.tls_cert:
+        with open(arguments.tls_key, "rb") as key, open(arguments.tls_cert, "rb") as cert:
+            pair = (key.read(), cert.read())
+        root = open(arguments.client_ca, "rb").read() if arguments.client_ca else None
+        credentials = grpc.ssl_server_credentials([pair], root_certificates=root, require_client_auth=root is not None)
+        grpc_port = server.add_secure_port(address, credentials)
+    else:
+        grpc_port = server.add_insecure_port(address)
+    server.start()
+
+    http_server = ThreadingHTTPServer(("127.0.0.1", arguments.http_port), make_http_handler(fault))
+    http_server.daemon_threads = True
+    if arguments.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(arguments.tls_cert, arguments.tls_key)
+        if arguments.client_ca:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(arguments.client_ca)
+        http_server.socket = context.wrap_socket(http_server.socket, server_side=True)
+    threading.Thread(target=http_server.serve_forever, daemon=True).start()
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    threading.Thread(target=proxy, args=(listener, grpc_port), daemon=True).start()
+
+    emit({
+        "ready": True,
+        "grpc_port": grpc_port,
+        "http_port": http_server.server_address[1],
+        "grpc_proxy_port": listener.getsockname()[1],
+    })
+    try:
+        sys.stdin.read()  # Runs until the test closes stdin or kills it.
+    finally:
+        server.stop(0)
+
+
+if __name__ == "__main__":
+    main()
