@@ -23,8 +23,11 @@ struct Pipeline {
         worker = Task { try await processor.run() }
     }
 
+    /// Shuts the provider down, then stops the worker as `TelemetryService` does: by cancellation, which also
+    /// skips the TLS close-notify wait of a graceful connection close.
     func shutdown() async throws {
         try await provider.shutdown()
+        worker.cancel()
         try await worker.value
     }
 }

@@ -20,6 +20,8 @@ final class OTLPHTTPTransport: OTLPTransport {
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.tracing.tracer = nil
         clientConfiguration.redirectConfiguration = .disallow
+        // A refused connection fails the attempt at once, so the exporter's own backoff governs retries.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
         if configuration.endpoint.usesTLS {
             var tls = TLSConfiguration.makeClientConfiguration()
             if let certificateFile = configuration.certificateFile {
