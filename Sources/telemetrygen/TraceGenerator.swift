@@ -78,11 +78,11 @@ struct TraceGenerator: Sendable {
 
 /// The closing line: spans created, exported, dropped and failed, and the rate.
 struct Summary: CustomStringConvertible {
-    let created: Int
-    let exported: Int
-    let dropped: Int
-    let failed: Int
-    let elapsed: Duration
+    var created: Int
+    var exported: Int
+    var dropped: Int
+    var failed: Int
+    var elapsed: Duration
 
     init(created: Int, processors: [any SpanProcessor], elapsed: Duration) {
         var statistics = BatchSpanProcessor.Statistics()

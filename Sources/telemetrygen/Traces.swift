@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Telemetry
+import TelemetryOTLP
 import Tracing
 
 struct Traces: AsyncParsableCommand {
@@ -34,6 +35,9 @@ struct Traces: AsyncParsableCommand {
     @Option(help: "service.name, unless OTEL_SERVICE_NAME sets it (default telemetrygen).")
     var service: String?
 
+    @OptionGroup(title: "OTLP export (any of these sends over OTLP instead of printing)")
+    var otlp: OTLPOptions
+
     enum StatusCode: String, ExpressibleByArgument, CaseIterable {
         case unset = "Unset"
         case ok = "Ok"
@@ -57,10 +61,20 @@ struct Traces: AsyncParsableCommand {
 
     func run() async throws {
         var environment = ProcessInfo.processInfo.environment
-        if environment["OTEL_TRACES_EXPORTER", default: ""].isEmpty {
-            environment["OTEL_TRACES_EXPORTER"] = "console"
+        var configuration = TelemetryConfiguration.otlp()
+        var otlpExporter: OTLPSpanExporter?
+        do {
+            if otlp.isRequested {
+                let exporter = try OTLPSpanExporter(configuration: otlp.configuration(), environment: environment)
+                configuration.traces.exporters = [exporter]
+                otlpExporter = exporter
+            } else if environment["OTEL_TRACES_EXPORTER", default: ""].isEmpty {
+                environment["OTEL_TRACES_EXPORTER"] = "console"
+            }
+        } catch let error as TelemetryConfigurationError {
+            FileHandle.standardError.write(Data("telemetrygen: error: \(error)\n".utf8))
+            throw ExitCode(2)
         }
-        var configuration = TelemetryConfiguration()
         if let service {
             configuration.serviceName = service
         } else if environment["OTEL_SERVICE_NAME", default: ""].isEmpty {
@@ -106,7 +120,11 @@ struct Traces: AsyncParsableCommand {
             return total
         }
         let elapsed = clock.now - started
-        let summary = Summary(created: created, processors: telemetry.tracerProvider.processors, elapsed: elapsed)
+        var summary = Summary(created: created, processors: telemetry.tracerProvider.processors, elapsed: elapsed)
+        if let statistics = otlpExporter?.statistics {
+            summary.exported = statistics.exportedSpans
+            summary.failed = statistics.failedSpans
+        }
         FileHandle.standardError.write(Data("\(summary)\n".utf8))
     }
 }

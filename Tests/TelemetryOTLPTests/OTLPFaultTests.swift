@@ -22,6 +22,7 @@ struct OTLPFaultTests {
         let pipeline = try Pipeline(configuration)
         endSpans(pipeline, count: 10)
         try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitForSpans(10))
         let request = try #require(receiver.requests.first)
         #expect(request["content_encoding"] as? String == "gzip")
         #expect(request["gzip"] as? Bool == true, "the body starts with the gzip magic bytes")
@@ -56,6 +57,7 @@ struct OTLPFaultTests {
         let pipeline = try Pipeline(configuration)
         endSpans(pipeline, count: 1)
         try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitForSpans(1))
         let request = try #require(receiver.requests.first)
         let headers = (request["headers"] ?? request["metadata"]) as? [String: String]
         #expect(headers?["x-api-key"] == "secret value")
@@ -85,6 +87,7 @@ struct OTLPFaultTests {
         defer { receiver.stop() }
         let upAt = Date().timeIntervalSince1970
         try await flush.value
+        #expect(try await receiver.waitForSpans(5))
         let request = try #require(receiver.requests.first)
         let deliveredAfter = (request["time"] as? Double ?? 0) - upAt
         print("otlp-fault receiver-starts-late \(`protocol`.rawValue): delivered \(String(format: "%.2f", deliveredAfter)) s after the receiver came up, after \(pipeline.exporter.statistics.retries) retries")
@@ -100,6 +103,7 @@ struct OTLPFaultTests {
         let pipeline = try Pipeline(.receiver(receiver, .httpProtobuf))
         endSpans(pipeline, count: 3)
         try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitForSpans(3))
         let fault = try #require(receiver.records.first { $0["fault"] != nil })
         let request = try #require(receiver.requests.first)
         let waited = (request["time"] as? Double ?? 0) - (fault["time"] as? Double ?? 0)
@@ -117,6 +121,7 @@ struct OTLPFaultTests {
         let pipeline = try Pipeline(.receiver(receiver, .httpProtobuf))
         endSpans(pipeline, count: 4)
         try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitUntil { $0.contains { $0["fault"] as? Int == 400 } })
         #expect(receiver.records.filter { $0["fault"] as? Int == 400 }.count == 1)
         #expect(pipeline.exporter.statistics.retries == 0)
         #expect(pipeline.exporter.statistics.failedSpans == 4)
@@ -148,6 +153,7 @@ struct OTLPFaultTests {
         endSpans(pipeline, count: 2)
         try await pipeline.provider.forceFlush()
         #expect(pipeline.exporter.statistics.retries == 2)
+        #expect(try await receiver.waitForSpans(2))
         #expect(receiver.spans.count == 2)
         try await pipeline.shutdown()
     }
@@ -162,7 +168,7 @@ struct OTLPFaultTests {
         let elapsed = try await clock.measure { try await pipeline.provider.forceFlush() }
         #expect(pipeline.exporter.statistics.retries == 1)
         #expect(elapsed >= .milliseconds(950))
-        #expect(withInfo.spans.count == 1)
+        #expect(try await withInfo.waitForSpans(1))
         try await pipeline.shutdown()
 
         let without = try await OTLPReceiver(fault: #"{"grpc_status": "RESOURCE_EXHAUSTED"}"#)

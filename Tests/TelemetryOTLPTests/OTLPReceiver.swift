@@ -100,10 +100,16 @@ final class OTLPReceiver: Sendable {
         if process.isRunning { process.terminate() }
     }
 
+    /// Stops the receiver: closing its stdin ends it, and a kill follows if it lingers.
     func stop() {
         try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        // Foundation's waitUntilExit spins a run loop; a short poll is cheaper and bounded.
+        for _ in 0..<200 where process.isRunning {
+            usleep(10_000)
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
     }
 
     /// Every record printed so far, except the ready line.
@@ -128,6 +134,13 @@ final class OTLPReceiver: Sendable {
             }
         }
         return result
+    }
+
+    /// Waits until at least `count` spans have arrived: the receiver prints from another process, so what it
+    /// received can reach this side a moment after the exporter saw the response.
+    @discardableResult
+    func waitForSpans(_ count: Int, timeout: Duration = .seconds(30)) async throws -> Bool {
+        try await waitUntil(timeout: timeout) { records in records.reduce(0) { $0 + spanCount($1) } >= count }
     }
 
     /// Waits until `predicate` over the records holds, or `timeout` passes.

@@ -52,7 +52,7 @@ struct OTLPTLSTests {
         let pipeline = try Pipeline(configuration)
         pipeline.provider.startSpan("secure").end()
         try await pipeline.provider.forceFlush()
-        #expect(receiver.spans.count == 1)
+        #expect(try await receiver.waitForSpans(1))
         #expect(pipeline.exporter.statistics.exportedSpans == 1)
         try await pipeline.shutdown()
     }
@@ -85,6 +85,7 @@ struct OTLPTLSTests {
         accepted.provider.startSpan("mutual").end()
         try await accepted.provider.forceFlush()
         #expect(accepted.exporter.statistics.exportedSpans == 1)
+        #expect(try await receiver.waitForSpans(1))
         #expect(receiver.spans.map { $0.span["name"] as? String } == ["mutual"])
         try await accepted.shutdown()
     }

@@ -54,8 +54,13 @@ public struct TelemetryService: Service {
             try await withTimeout(timeout, timeoutError: ExportTimeoutError(timeout: timeout)) {
                 try await provider.shutdown()
             }
+        } catch is ExportTimeoutError {
+            logger.warning(
+                "Telemetry shutdown did not complete within its timeout; spans not yet exported are lost",
+                metadata: ["shutdown_timeout": "\(timeout)"]
+            )
         } catch {
-            logger.warning("Telemetry shutdown did not complete", metadata: ["error": "\(error)"])
+            logger.warning("Telemetry shutdown failed", metadata: ["error": "\(error)"])
         }
     }
 }

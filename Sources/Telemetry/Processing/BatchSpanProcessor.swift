@@ -127,21 +127,24 @@ public final class BatchSpanProcessor: SpanProcessor {
     }
 
     public func run() async throws {
+        let exporter = self.exporter
         try await withThrowingDiscardingTaskGroup { group in
-            let exporter = self.exporter
+            // The exporter's connections outlive the worker: shutdown() still exports through them, then ends them.
             group.addTask { try await exporter.run() }
-            if !wakesPerSpan {
-                group.addTask {
-                    // The timer ends by cancellation when the worker stops; that is not an error of run().
-                    while (try? await Task.sleep(for: self.configuration.scheduleDelay)) != nil {
-                        self.wakeWorker()
+            await withDiscardingTaskGroup { worker in
+                if !wakesPerSpan {
+                    worker.addTask {
+                        // The timer ends by cancellation when the worker stops; that is not an error of run().
+                        while (try? await Task.sleep(for: self.configuration.scheduleDelay)) != nil {
+                            self.wakeWorker()
+                        }
                     }
                 }
+                while await waitForWork() {
+                    await exportQueued()
+                }
+                worker.cancelAll()
             }
-            while await waitForWork() {
-                await exportQueued()
-            }
-            group.cancelAll()
         }
     }
 

@@ -24,6 +24,46 @@ struct FailingExporter: SpanExporter {
     func export(_ batch: [SpanData]) async throws { throw TestError() }
 }
 
+/// Accepts exports only while its `run()` is active, like an exporter whose connection lives in `run()`.
+final class ConnectionBoundExporter: SpanExporter {
+    private let state = Mutex<(running: Bool, exported: Int, shutdown: CheckedContinuation<Void, Never>?, isShutdown: Bool)>((false, 0, nil, false))
+
+    var exported: Int { state.withLock { $0.exported } }
+
+    func run() async throws {
+        state.withLock { $0.running = true }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let done = state.withLock { state -> Bool in
+                    if state.isShutdown { return true }
+                    state.shutdown = continuation
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.shutdown }?.resume()
+        }
+        state.withLock { $0.running = false }
+    }
+
+    func export(_ batch: [SpanData]) async throws {
+        try state.withLock { state in
+            guard state.running else { throw TestError() }
+            state.exported += batch.count
+        }
+    }
+
+    func shutdown() async {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.isShutdown = true
+            defer { state.shutdown = nil }
+            return state.shutdown
+        }
+        continuation?.resume()
+    }
+}
+
 @Suite("BatchSpanProcessor")
 struct BatchSpanProcessorTests {
     func endSpans(_ count: Int, provider: TracerProvider) {
@@ -182,6 +222,24 @@ struct BatchSpanProcessorTests {
         #expect(Set(exporter.spans.map(\.spanContext.spanID)).count == 8000)
         try await processor.shutdown()
         try await worker.value
+    }
+
+    @Test("spans still queued at shutdown go out while the exporter's run() is still alive")
+    func shutdownKeepsExporterRunning() async throws {
+        let exporter = ConnectionBoundExporter()
+        let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(scheduleDelay: .seconds(3600)))
+        let provider = TracerProvider(processors: [processor])
+        let worker = Task { try await processor.run() }
+        while !(await exporterIsRunning(exporter)) { await Task.yield() }
+        endSpans(7, provider: provider)
+        try await processor.shutdown()
+        try await worker.value
+        #expect(exporter.exported == 7)
+        #expect(processor.statistics.failedSpans == 0)
+    }
+
+    private func exporterIsRunning(_ exporter: ConnectionBoundExporter) async -> Bool {
+        (try? await exporter.export([])) != nil
     }
 
     @Test("the simple processor exports each span as it ends")

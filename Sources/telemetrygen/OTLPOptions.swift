@@ -1,0 +1,59 @@
+import ArgumentParser
+import TelemetryOTLP
+
+/// The Collector telemetrygen's OTLP flags.
+struct OTLPOptions: ParsableArguments {
+    @Option(name: .customLong("otlp-endpoint"), help: "Where to send, host:port or a URL (default localhost:4317, or localhost:4318 with --otlp-http).")
+    var endpoint: String?
+
+    @Flag(name: .customLong("otlp-http"), help: "Send OTLP/HTTP (protobuf) instead of OTLP/gRPC.")
+    var http = false
+
+    @Flag(name: .customLong("otlp-insecure"), help: "Send without TLS.")
+    var insecure = false
+
+    @Option(name: .customLong("otlp-header"), help: "A header to send, name=value; repeatable.")
+    var headers: [String] = []
+
+    @Option(name: .customLong("otlp-compression"), help: "gzip or none.")
+    var compression: String?
+
+    var isRequested: Bool {
+        endpoint != nil || http || insecure || !headers.isEmpty || compression != nil
+    }
+
+    func validate() throws {
+        for header in headers where !header.contains("=") {
+            throw ValidationError("--otlp-header takes name=value")
+        }
+        if let compression, OTLPCompression(rawValue: compression) == nil {
+            throw ValidationError("--otlp-compression takes gzip or none, not \(compression)")
+        }
+    }
+
+    func configuration() -> OTLPExporterConfiguration {
+        var configuration = OTLPExporterConfiguration()
+        configuration.protocol = http ? .httpProtobuf : .grpc
+        if let endpoint {
+            if endpoint.contains("://") {
+                configuration.endpoint = endpoint
+            } else {
+                let scheme = insecure ? "http" : "https"
+                configuration.endpoint = "\(scheme)://\(endpoint)\(http ? "/v1/traces" : "")"
+            }
+        } else {
+            let scheme = insecure ? "http" : "https"
+            configuration.endpoint = http ? "\(scheme)://localhost:4318/v1/traces" : "\(scheme)://localhost:4317"
+        }
+        if !headers.isEmpty {
+            var values: [String: String] = [:]
+            for header in headers {
+                let parts = header.split(separator: "=", maxSplits: 1)
+                values[String(parts[0])] = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: ["\""]) : ""
+            }
+            configuration.headers = values
+        }
+        configuration.compression = compression.flatMap(OTLPCompression.init(rawValue:))
+        return configuration
+    }
+}
