@@ -5,16 +5,6 @@ import Tracing
 /// Cross-checks against the OpenTelemetry Python SDK, an implementation nobody here wrote.
 @Suite("Against the OpenTelemetry Python SDK", .serialized)
 struct PythonPeerTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test("TraceIDRatioBased decides as Python's TraceIdRatioBased on 10,000 ids for several ratios")
     func ratioSampler() throws {
