@@ -81,6 +81,7 @@ public final class RecordingSpan: Sendable {
             if state.attributes.count >= limit, state.attributes.get(key) == nil {
                 state.droppedAttributes += 1
             } else {
+                state.attributes.reserveInitialCapacity()
                 state.attributes.set(key, value: value)
             }
         }
@@ -107,6 +108,7 @@ public final class RecordingSpan: Sendable {
                 guard state.endTime == nil else { return (SpanAttributes(), true) }
                 var taken = SpanAttributes()
                 swap(&taken, &state.attributes)
+                taken.reserveInitialCapacity()
                 return (taken, false)
             }
             defer {
@@ -235,5 +237,14 @@ extension RecordingSpan.State {
         var link = link
         link.droppedAttributeCount += link.attributes.trim(toCount: limits.attributePerLinkCountLimit)
         links.append(link)
+    }
+}
+
+extension SpanAttributes {
+    /// Gives an empty attribute set room for a typical span's attributes in one allocation, instead of growing
+    /// through several as attributes are added one by one.
+    @inline(__always)
+    mutating func reserveInitialCapacity() {
+        if isEmpty { reserveCapacity(8) }
     }
 }
