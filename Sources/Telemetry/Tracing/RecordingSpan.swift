@@ -103,28 +103,43 @@ public final class RecordingSpan: Sendable {
             }
         }
         _modify {
-            // Moving the attributes out leaves them uniquely referenced, so the caller's change does not copy them.
-            var (attributes, isEnded) = state.withLock { state -> (SpanAttributes, Bool) in
-                guard state.endTime == nil else { return (SpanAttributes(), true) }
-                var taken = SpanAttributes()
-                swap(&taken, &state.attributes)
-                taken.reserveInitialCapacity()
-                return (taken, false)
+            var taken = takeAttributes()
+            defer { restoreAttributes(taken) }
+            yield &taken.attributes
+        }
+    }
+
+    /// The attributes moved out for an in-place change: moving leaves them uniquely referenced, so the caller's
+    /// change does not copy them. After the span ended, an empty set whose changes are dropped.
+    @usableFromInline
+    struct TakenAttributes {
+        @usableFromInline var attributes: SpanAttributes
+        let isEnded: Bool
+    }
+
+    @usableFromInline
+    func takeAttributes() -> TakenAttributes {
+        state.withLock { state in
+            guard state.endTime == nil else { return TakenAttributes(attributes: SpanAttributes(), isEnded: true) }
+            var taken = SpanAttributes()
+            swap(&taken, &state.attributes)
+            taken.reserveInitialCapacity()
+            return TakenAttributes(attributes: taken, isEnded: false)
+        }
+    }
+
+    @usableFromInline
+    func restoreAttributes(_ taken: TakenAttributes) {
+        guard !taken.isEnded else { return }
+        var attributes = taken.attributes
+        let limit = tracer.provider.limits.attributeCountLimit
+        state.withLock { state in
+            // Another thread set attributes meanwhile: keep its values for keys this change left alone.
+            state.attributes.forEach { key, value in
+                if attributes.get(key) == nil { attributes.set(key, value: value) }
             }
-            defer {
-                if !isEnded {
-                    let limit = tracer.provider.limits.attributeCountLimit
-                    state.withLock { state in
-                        // Another thread set attributes meanwhile: keep its values for keys this change left alone.
-                        state.attributes.forEach { key, value in
-                            if attributes.get(key) == nil { attributes.set(key, value: value) }
-                        }
-                        state.droppedAttributes += attributes.trim(toCount: limit)
-                        state.attributes = attributes
-                    }
-                }
-            }
-            yield &attributes
+            state.droppedAttributes += attributes.trim(toCount: limit)
+            state.attributes = attributes
         }
     }
 
@@ -245,6 +260,8 @@ extension SpanAttributes {
     /// through several as attributes are added one by one.
     @inline(__always)
     mutating func reserveInitialCapacity() {
-        if isEmpty { reserveCapacity(8) }
+        // Dictionary(minimumCapacity:) is specialized here; SpanAttributes.reserveCapacity calls the unspecialized
+        // stdlib entry point, which looks up generic metadata on every call.
+        if isEmpty { self = SpanAttributes([String: SpanAttribute](minimumCapacity: 8)) }
     }
 }

@@ -37,12 +37,10 @@ public struct TelemetrySpan: Tracing.Span {
         get { recordingSpan?.attributes ?? [:] }
         nonmutating set { recordingSpan?.attributes = newValue }
         nonmutating _modify {
-            if let span = recordingSpan {
-                yield &span.attributes
-            } else {
-                var ignored = SpanAttributes()
-                yield &ignored
-            }
+            // One coroutine level, not a nested call to the span's own accessor: each level costs a frame.
+            var taken = recordingSpan?.takeAttributes() ?? RecordingSpan.TakenAttributes(attributes: SpanAttributes(), isEnded: true)
+            defer { recordingSpan?.restoreAttributes(taken) }
+            yield &taken.attributes
         }
     }
 
