@@ -1,0 +1,31 @@
+import BenchmarkSupport
+import Foundation
+import Tracing
+
+// A synchronous entry point for callgrind: `SpanCost <telemetry|swift-otel> <scenario> <count>` starts `count` spans
+// through swift-distributed-tracing's withSpan and exits. Instructions per span are the difference between two counts
+// divided by the difference in spans, so setup and teardown cancel out (see ../callgrind).
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let side = Side(rawValue: arguments[1]), let count = Int(arguments[3]) else {
+    print("usage: SpanCost <telemetry|swift-otel> <sampled|sampled3|unsampled> <count>")
+    exit(64)
+}
+Tracers.queueSize = max(2048, count + 1024)
+let tracers = side.tracers
+switch arguments[2] {
+case "sampled":
+    for _ in 0..<count { tracers.sampled.withSpan("GET /orders") { _ in } }
+case "sampled3":
+    for _ in 0..<count {
+        tracers.sampled.withSpan("GET /orders") { span in
+            span.attributes["http.response.status_code"] = 200
+            span.attributes["http.request.method"] = "GET"
+            span.attributes["cache.hit"] = true
+        }
+    }
+case "unsampled":
+    for _ in 0..<count { tracers.alwaysOff.withSpan("GET /orders") { _ in } }
+default:
+    print("unknown scenario \(arguments[2])")
+    exit(64)
+}
