@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Telemetry
 @testable import TelemetryOTLP
 import Testing
@@ -134,6 +135,51 @@ struct OTLPFieldTests {
         #expect(pipeline.exporter.statistics.exportedSpans == 3000)
         #expect(pipeline.processor.statistics.droppedSpans == 0)
         try await pipeline.shutdown()
+    }
+}
+
+extension OTLPFieldTests {
+    @Test("a description that changes while the request is encoded still gives a valid request", arguments: [true, false])
+    func changingDescription(grows: Bool) async throws {
+        let receiver = try await OTLPReceiver()
+        defer { receiver.stop() }
+        let pipeline = try Pipeline(.receiver(receiver, .httpProtobuf))
+        let tracer = pipeline.provider.tracer(name: "descriptions")
+        tracer.startSpan(
+            "span",
+            kind: .internal,
+            attributes: [
+                "changing": .stringConvertible(ChangingDescription(grows: grows)),
+                "changing.array": .stringConvertibleArray([ChangingDescription(grows: grows)]),
+                "after": "intact",
+            ]
+        ).end()
+        try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitUntil { $0.contains { $0["request"] != nil } })
+        let span = try #require(receiver.spans.first?.span)
+        let attributes = attributeMap(span["attributes"])
+        #expect(attributes["after"]?["stringValue"] as? String == "intact")
+        let value = try #require(attributes["changing"]?["stringValue"] as? String)
+        // The first pass measured the first description; the second pass's is cut or padded to that length.
+        #expect(value == (grows ? "éé" : String(repeating: "ab", count: 7) + "c" + String(repeating: " ", count: 6)))
+        let array = (attributes["changing.array"]?["arrayValue"] as? [String: Any])?["values"] as? [[String: Any]]
+        #expect(array?.first?["stringValue"] as? String == value)
+        try await pipeline.shutdown()
+    }
+}
+
+/// A description that changes on every call: longer each time, or shorter each time.
+final class ChangingDescription: CustomStringConvertible, Sendable {
+    private let calls = Mutex(0)
+    private let grows: Bool
+    init(grows: Bool) { self.grows = grows }
+    var description: String {
+        let call = calls.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+        // Two-byte characters, so that cutting must respect character boundaries.
+        return grows ? String(repeating: "é", count: 2 + call * 3) : String(repeating: "ab", count: max(1, 10 - call * 3)) + "c"
     }
 }
 

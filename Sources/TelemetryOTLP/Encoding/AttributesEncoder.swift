@@ -3,14 +3,13 @@ import Tracing
 extension OTLPWriter {
     /// Writes attributes as repeated `KeyValue`.
     mutating func serializeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
-        guard !attributes.isEmpty else { return }
-        var pairs: [(String, SpanAttribute)] = []
-        pairs.reserveCapacity(attributes.count)
-        attributes.forEach { key, value in pairs.append((key, value)) }
-        writeRepeated(field, pairs) { writer, pair in
-            writer.writeString(OTLPFields.KeyValue.key, pair.0)
-            writer.writeMessage(OTLPFields.KeyValue.value) { $0.writeAnyValue(pair.1) }
-        }
+        if !attributes.isEmpty { writeAttributes(field, attributes) }
+    }
+
+    /// Writes the fields of one `KeyValue`.
+    mutating func writeKeyValueFields(_ key: String, _ value: SpanAttribute) {
+        writeString(OTLPFields.KeyValue.key, key)
+        writeMessage(OTLPFields.KeyValue.value) { $0.writeAnyValue(value) }
     }
 
     /// Writes the fields of an `AnyValue`: exactly one member of its `oneof`, even when it holds the default.
@@ -22,14 +21,14 @@ extension OTLPWriter {
         case .int32(let int): writeInt64(Field.intValue, Int64(int))
         case .int64(let int): writeInt64(Field.intValue, int)
         case .double(let double): writeDouble(Field.doubleValue, double)
-        case .stringConvertible(let value): writeString(Field.stringValue, value.description)
+        case .stringConvertible(let value): writeDescription(Field.stringValue, value)
         case .stringArray(let values): writeArray(values) { $0.writeString(Field.stringValue, $1) }
         case .boolArray(let values): writeArray(values) { $0.writeBool(Field.boolValue, $1) }
         case .int32Array(let values): writeArray(values) { $0.writeInt64(Field.intValue, Int64($1)) }
         case .int64Array(let values): writeArray(values) { $0.writeInt64(Field.intValue, $1) }
         case .doubleArray(let values): writeArray(values) { $0.writeDouble(Field.doubleValue, $1) }
         case .stringConvertibleArray(let values):
-            writeArray(values) { $0.writeString(Field.stringValue, $1.description) }
+            writeArray(values) { $0.writeDescription(Field.stringValue, $1) }
         default:
             writeString(Field.stringValue, "")
         }

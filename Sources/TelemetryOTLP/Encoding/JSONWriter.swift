@@ -1,4 +1,5 @@
 import Telemetry
+import Tracing
 
 /// Writes OTLP/JSON as the OTLP specification defines it: lowerCamelCase keys, enums as numbers, 64-bit integers as
 /// strings (proto3's JSON mapping), and trace and span ids as lowercase hex rather than base64.
@@ -23,7 +24,7 @@ struct JSONWriter: OTLPWriter {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         needsComma = true
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: field.jsonName.utf8)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: field.jsonName.utf8Start, count: field.jsonName.utf8CodeUnitCount))
         bytes.append(contentsOf: "\":".utf8)
     }
 
@@ -127,6 +128,18 @@ struct JSONWriter: OTLPWriter {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             writeObject { body(&$0, element) }
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func writeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
+        appendKey(field)
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        attributes.forEach { key, value in
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            writeObject { $0.writeKeyValueFields(key, value) }
         }
         bytes.append(UInt8(ascii: "]"))
     }

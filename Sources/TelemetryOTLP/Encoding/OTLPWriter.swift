@@ -1,4 +1,5 @@
 import Telemetry
+import Tracing
 
 /// A format OTLP messages are written in: protobuf or JSON.
 ///
@@ -31,9 +32,23 @@ protocol OTLPWriter {
         _ elements: Elements,
         _ body: (inout Self, Elements.Element) -> Void
     )
+    /// A repeated `KeyValue` field holding `attributes`.
+    ///
+    /// Each format iterates the attributes itself, with a closure of concrete type: going through a generic
+    /// sequence of pairs costs several times as much per attribute.
+    mutating func writeAttributes(_ field: ProtoField, _ attributes: SpanAttributes)
+    /// A string field holding `value.description`.
+    ///
+    /// A description may differ from one call to the next, so a format that measures before it writes computes it
+    /// once per pass and keeps the first pass's length.
+    mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable)
 }
 
 extension OTLPWriter {
+    mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable) {
+        writeString(field, value.description)
+    }
+
     mutating func serializeString(_ field: ProtoField, _ value: String) {
         if !value.isEmpty { writeString(field, value) }
     }

@@ -11,10 +11,10 @@ struct ProtoField: Sendable {
 
     let number: UInt32
     let wireType: WireType
-    /// The lowerCamelCase name OTLP/JSON uses.
-    let jsonName: String
+    /// The lowerCamelCase name OTLP/JSON uses. A static string, so passing a field around costs no reference counting.
+    let jsonName: StaticString
 
-    init(_ number: UInt32, _ wireType: WireType, _ jsonName: String) {
+    init(_ number: UInt32, _ wireType: WireType, _ jsonName: StaticString) {
         self.number = number
         self.wireType = wireType
         self.jsonName = jsonName

@@ -1,25 +1,60 @@
 import Telemetry
+import Tracing
 
-/// Writes protobuf's binary wire format straight into one growing byte array, with no message objects.
+/// The second of protobuf encoding's two passes: it writes protobuf's binary wire format into a buffer of the size
+/// ``ProtobufSizer`` measured, taking each nested message's length from it.
 ///
-/// A nested message's length is not known until its fields are written, so one byte is reserved for it and, in the
-/// rare case of a message of 128 bytes or more, the body is shifted to make room for a longer varint.
+/// Every write is bounds-checked, so a disagreement between the passes can only produce a short request, never a
+/// write outside the buffer.
 struct ProtobufWriter: OTLPWriter {
-    private(set) var bytes: [UInt8]
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private let lengths: [Int]
+    private var nextLength = 0
+    /// The number of bytes written.
+    private(set) var count = 0
+    /// Whether a write did not fit or a length was missing: the passes disagreed and the output is incomplete.
+    private(set) var isIncomplete = false
 
-    init(reservingCapacity capacity: Int = 4096) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+    /// A writer into `capacity` bytes at `base`, with the lengths ``ProtobufSizer`` recorded for the same request.
+    init(base: UnsafeMutablePointer<UInt8>, capacity: Int, lengths: [Int]) {
+        self.base = base
+        self.capacity = capacity
+        self.lengths = lengths
+    }
+
+    /// The place for the next `size` bytes, or `nil` when they do not fit.
+    @inline(__always)
+    private mutating func claim(_ size: Int) -> UnsafeMutablePointer<UInt8>? {
+        guard size <= capacity &- count else {
+            isIncomplete = true
+            return nil
+        }
+        defer { count &+= size }
+        return base + count
     }
 
     @inline(__always)
-    mutating func appendVarint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
+    private mutating func takeLength() -> Int {
+        guard nextLength < lengths.count else {
+            isIncomplete = true
+            return 0
         }
-        bytes.append(UInt8(value))
+        defer { nextLength &+= 1 }
+        return lengths[nextLength]
+    }
+
+    @inline(__always)
+    private mutating func appendVarint(_ value: UInt64) {
+        guard let target = claim(ProtobufSizer.varintSize(value)) else { return }
+        var value = value
+        var index = 0
+        while value >= 0x80 {
+            target[index] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            index &+= 1
+        }
+        target[index] = UInt8(truncatingIfNeeded: value)
     }
 
     @inline(__always)
@@ -28,13 +63,26 @@ struct ProtobufWriter: OTLPWriter {
     }
 
     @inline(__always)
+    private mutating func appendByte(_ byte: UInt8) {
+        claim(1)?.pointee = byte
+    }
+
+    @inline(__always)
     private mutating func appendLittleEndian64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        guard let target = claim(8) else { return }
+        UnsafeMutableRawPointer(target).storeBytes(of: value.littleEndian, as: UInt64.self)
     }
 
     @inline(__always)
     private mutating func appendBigEndian64(_ value: UInt64) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+        guard let target = claim(8) else { return }
+        UnsafeMutableRawPointer(target).storeBytes(of: value.bigEndian, as: UInt64.self)
+    }
+
+    @inline(__always)
+    private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, let target = claim(bytes.count) else { return }
+        target.update(from: source, count: bytes.count)
     }
 
     mutating func writeString(_ field: ProtoField, _ value: String) {
@@ -42,13 +90,29 @@ struct ProtobufWriter: OTLPWriter {
         var value = value
         value.withUTF8 { utf8 in
             appendVarint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            appendBytes(utf8)
         }
+    }
+
+    mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable) {
+        // The length the sizer saw is the one the enclosing messages were measured with, so it is the one written:
+        // a description that grew is cut at a character boundary and one that shrank is padded with spaces.
+        let length = takeLength()
+        var utf8 = Array(value.description.utf8)
+        if utf8.count > length {
+            var end = length
+            while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
+            utf8.removeSubrange(end...)
+        }
+        if utf8.count < length { utf8.append(contentsOf: repeatElement(UInt8(ascii: " "), count: length - utf8.count)) }
+        appendTag(field)
+        appendVarint(UInt64(length))
+        utf8.withUnsafeBufferPointer { appendBytes($0) }
     }
 
     mutating func writeBool(_ field: ProtoField, _ value: Bool) {
         appendTag(field)
-        bytes.append(value ? 1 : 0)
+        appendByte(value ? 1 : 0)
     }
 
     mutating func writeInt64(_ field: ProtoField, _ value: Int64) {
@@ -73,7 +137,8 @@ struct ProtobufWriter: OTLPWriter {
 
     mutating func writeFixed32(_ field: ProtoField, _ value: UInt32) {
         appendTag(field)
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        guard let target = claim(4) else { return }
+        UnsafeMutableRawPointer(target).storeBytes(of: value.littleEndian, as: UInt32.self)
     }
 
     mutating func writeDouble(_ field: ProtoField, _ value: Double) {
@@ -83,23 +148,21 @@ struct ProtobufWriter: OTLPWriter {
 
     mutating func writeTraceID(_ field: ProtoField, _ value: TraceID) {
         appendTag(field)
-        bytes.append(16)
+        appendByte(16)
         appendBigEndian64(value.high)
         appendBigEndian64(value.low)
     }
 
     mutating func writeSpanID(_ field: ProtoField, _ value: SpanID) {
         appendTag(field)
-        bytes.append(8)
+        appendByte(8)
         appendBigEndian64(value.value)
     }
 
     mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void) {
         appendTag(field)
-        let lengthIndex = bytes.count
-        bytes.append(0)
+        appendVarint(UInt64(takeLength()))
         body(&self)
-        patchLength(at: lengthIndex)
     }
 
     mutating func writeRepeated<Elements: Sequence>(
@@ -108,27 +171,13 @@ struct ProtobufWriter: OTLPWriter {
         _ body: (inout Self, Elements.Element) -> Void
     ) {
         for element in elements {
-            appendTag(field)
-            let lengthIndex = bytes.count
-            bytes.append(0)
-            body(&self, element)
-            patchLength(at: lengthIndex)
+            writeMessage(field) { body(&$0, element) }
         }
     }
 
-    private mutating func patchLength(at index: Int) {
-        let length = bytes.count - index - 1
-        if length < 0x80 {
-            bytes[index] = UInt8(length)
-            return
+    mutating func writeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
+        attributes.forEach { key, value in
+            writeMessage(field) { $0.writeKeyValueFields(key, value) }
         }
-        var varint: [UInt8] = []
-        var value = length
-        while value >= 0x80 {
-            varint.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        varint.append(UInt8(value))
-        bytes.replaceSubrange(index..<(index + 1), with: varint)
     }
 }

@@ -4,22 +4,36 @@ import Tracing
 /// Encodes an `ExportTraceServiceRequest` straight from span data, grouping spans by resource and then by
 /// instrumentation scope, as OTLP requires.
 enum TraceRequestEncoder {
-    /// The request as protobuf bytes.
-    static func protobuf(_ spans: [SpanData], capacityHint: Int = 0) -> [UInt8] {
-        var writer = ProtobufWriter(reservingCapacity: max(capacityHint, spans.count * 256))
-        encode(spans, into: &writer)
-        return writer.bytes
+    /// The request as protobuf bytes: measured in one pass, then written in a second into one exact allocation.
+    static func protobuf(_ spans: [SpanData]) -> [UInt8] {
+        let groups = group(spans)
+        var sizer = ProtobufSizer(expectedMessages: spans.count * 24)
+        spans.withUnsafeBufferPointer { encode($0, groups, into: &sizer) }
+        guard sizer.count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: sizer.count) { buffer, initializedCount in
+            guard let base = buffer.baseAddress else { return }
+            var writer = ProtobufWriter(base: base, capacity: sizer.count, lengths: sizer.lengths)
+            spans.withUnsafeBufferPointer { encode($0, groups, into: &writer) }
+            initializedCount = writer.count
+        }
     }
 
     /// The request as OTLP/JSON bytes.
     static func json(_ spans: [SpanData]) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: spans.count * 512)
-        writer.writeRoot { encode(spans, into: &$0) }
+        let groups = group(spans)
+        spans.withUnsafeBufferPointer { spans in writer.writeRoot { encode(spans, groups, into: &$0) } }
         return writer.bytes
     }
 
-    static func encode<Writer: OTLPWriter>(_ spans: [SpanData], into writer: inout Writer) {
-        writer.serializeRepeated(OTLPFields.ExportTraceServiceRequest.resourceSpans, group(spans)) { writer, resourceGroup in
+    /// Writes the request. `spans` is a buffer so that each span is read in place: copying a `SpanData` costs a
+    /// reference count operation per field.
+    static func encode<Writer: OTLPWriter>(
+        _ spans: UnsafeBufferPointer<SpanData>,
+        _ groups: [ResourceGroup],
+        into writer: inout Writer
+    ) {
+        writer.serializeRepeated(OTLPFields.ExportTraceServiceRequest.resourceSpans, groups) { writer, resourceGroup in
             writer.writeMessage(OTLPFields.ResourceSpans.resource) { writer in
                 writer.serializeAttributes(OTLPFields.Resource.attributes, resourceGroup.resource.attributes)
             }
@@ -39,7 +53,7 @@ enum TraceRequestEncoder {
         }
     }
 
-    static func encodeSpan<Writer: OTLPWriter>(_ span: SpanData, into writer: inout Writer) {
+    static func encodeSpan<Writer: OTLPWriter>(_ span: borrowing SpanData, into writer: inout Writer) {
         typealias Field = OTLPFields.Span
         writer.writeTraceID(Field.traceID, span.spanContext.traceID)
         writer.writeSpanID(Field.spanID, span.spanContext.spanID)

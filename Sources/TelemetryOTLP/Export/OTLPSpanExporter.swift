@@ -21,7 +21,6 @@ public final class OTLPSpanExporter: SpanExporter {
     private struct State {
         var statistics = OTLPExporterStatistics()
         var isShutdown = false
-        var lastCapacity = 0
     }
 
     /// Creates an exporter from `configuration`, completed by the `OTEL_EXPORTER_OTLP_*` variables.
@@ -109,10 +108,7 @@ public final class OTLPSpanExporter: SpanExporter {
     private func encode(_ batch: [SpanData]) -> [UInt8] {
         switch configuration.protocol {
         case .grpc, .httpProtobuf:
-            let hint = state.withLock { $0.lastCapacity }
-            let bytes = TraceRequestEncoder.protobuf(batch, capacityHint: hint)
-            state.withLock { $0.lastCapacity = max($0.lastCapacity, bytes.count) }
-            return bytes
+            return TraceRequestEncoder.protobuf(batch)
         case .httpJSON:
             return TraceRequestEncoder.json(batch)
         }

@@ -1,0 +1,107 @@
+import Telemetry
+import Tracing
+
+/// The first of protobuf encoding's two passes: it measures the request without writing it.
+///
+/// Protobuf writes a nested message's length before the message. Measuring first lets ``ProtobufWriter`` write
+/// every length in place, into one allocation of the exact size, without moving bytes. The lengths are recorded in
+/// the order the messages start, which is the order the writer, running the same encoding code, asks for them.
+struct ProtobufSizer: OTLPWriter {
+    /// The request's size in bytes so far.
+    private(set) var count = 0
+    /// Each nested message's length, and each description's, in the order they start.
+    private(set) var lengths: [Int] = []
+
+    init(expectedMessages: Int) {
+        lengths.reserveCapacity(expectedMessages)
+    }
+
+    @inline(__always)
+    static func varintSize(_ value: UInt64) -> Int {
+        // 1 byte per started group of 7 bits, and 1 byte for zero.
+        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+
+    @inline(__always)
+    private static func tagSize(_ field: ProtoField) -> Int {
+        field.number < 16 ? 1 : varintSize(UInt64(field.number << 3))
+    }
+
+    @inline(__always)
+    private mutating func addLengthDelimited(_ field: ProtoField, _ length: Int) {
+        count &+= Self.tagSize(field) &+ Self.varintSize(UInt64(length)) &+ length
+    }
+
+    mutating func writeString(_ field: ProtoField, _ value: String) {
+        addLengthDelimited(field, value.utf8.count)
+    }
+
+    mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable) {
+        let length = value.description.utf8.count
+        lengths.append(length)
+        addLengthDelimited(field, length)
+    }
+
+    mutating func writeBool(_ field: ProtoField, _ value: Bool) {
+        count &+= Self.tagSize(field) &+ 1
+    }
+
+    mutating func writeInt64(_ field: ProtoField, _ value: Int64) {
+        count &+= Self.tagSize(field) &+ Self.varintSize(UInt64(bitPattern: value))
+    }
+
+    mutating func writeUInt32(_ field: ProtoField, _ value: UInt32) {
+        count &+= Self.tagSize(field) &+ Self.varintSize(UInt64(value))
+    }
+
+    mutating func writeEnum(_ field: ProtoField, _ value: Int) {
+        count &+= Self.tagSize(field) &+ Self.varintSize(UInt64(bitPattern: Int64(value)))
+    }
+
+    mutating func writeFixed64(_ field: ProtoField, _ value: UInt64) {
+        count &+= Self.tagSize(field) &+ 8
+    }
+
+    mutating func writeFixed32(_ field: ProtoField, _ value: UInt32) {
+        count &+= Self.tagSize(field) &+ 4
+    }
+
+    mutating func writeDouble(_ field: ProtoField, _ value: Double) {
+        count &+= Self.tagSize(field) &+ 8
+    }
+
+    mutating func writeTraceID(_ field: ProtoField, _ value: TraceID) {
+        addLengthDelimited(field, 16)
+    }
+
+    mutating func writeSpanID(_ field: ProtoField, _ value: SpanID) {
+        addLengthDelimited(field, 8)
+    }
+
+    mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void) {
+        count &+= Self.tagSize(field)
+        let slot = lengths.count
+        lengths.append(0)
+        let start = count
+        body(&self)
+        let length = count &- start
+        lengths[slot] = length
+        count &+= Self.varintSize(UInt64(length))
+    }
+
+    mutating func writeRepeated<Elements: Sequence>(
+        _ field: ProtoField,
+        _ elements: Elements,
+        _ body: (inout Self, Elements.Element) -> Void
+    ) {
+        for element in elements {
+            writeMessage(field) { body(&$0, element) }
+        }
+    }
+
+    mutating func writeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
+        attributes.forEach { key, value in
+            writeMessage(field) { $0.writeKeyValueFields(key, value) }
+        }
+    }
+}
