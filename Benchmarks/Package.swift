@@ -28,6 +28,7 @@ let package = Package(
             name: "SpanCost",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "TelemetryOTLP", package: "swift-telemetry"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),

@@ -27,6 +27,9 @@ public struct Tracers: Sendable {
     /// The queue size of both SDKs' batch processors; callgrind runs raise it so no span is dropped unmeasured.
     nonisolated(unsafe) public static var queueSize = 2048
 
+    /// swift-distributed-tracing's NoOpTracer everywhere: what the tracing API itself costs, with no SDK.
+    public static let noop = Tracers(sampled: NoOpTracer(), alwaysOff: NoOpTracer(), parentBasedOff: NoOpTracer())
+
     static let telemetry: Tracers = {
         func make(_ sampler: any Sampler) -> TracerProvider {
             let provider = TracerProvider(
