@@ -261,7 +261,8 @@ extension SpanAttributes {
     @inline(__always)
     mutating func reserveInitialCapacity() {
         // Dictionary(minimumCapacity:) is specialized here; SpanAttributes.reserveCapacity calls the unspecialized
-        // stdlib entry point, which looks up generic metadata on every call.
-        if isEmpty { self = SpanAttributes([String: SpanAttribute](minimumCapacity: 8)) }
+        // stdlib entry point, which looks up generic metadata on every call. Room for 6 is a table of 8 buckets, about
+        // 500 bytes; room for 8 would double it, and a queue full of ended spans is mostly these tables.
+        if isEmpty { self = SpanAttributes([String: SpanAttribute](minimumCapacity: 6)) }
     }
 }

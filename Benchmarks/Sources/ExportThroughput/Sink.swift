@@ -1,0 +1,175 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// An OTLP trace endpoint on 127.0.0.1 that counts the spans it receives and discards them, over gRPC or HTTP.
+///
+/// It only walks the request's framing to count spans, so it costs far less per span than either SDK.
+final class Sink: Sendable {
+    enum Transport: String, CaseIterable, Sendable {
+        case grpc
+        case http
+    }
+
+    private let received = Atomic<Int>(0)
+    private let requests = Atomic<Int>(0)
+    /// Spans received so far.
+    var spans: Int { received.load(ordering: .relaxed) }
+    /// Export requests received so far.
+    var requestCount: Int { requests.load(ordering: .relaxed) }
+
+    func record(_ bytes: UnsafeRawBufferPointer) {
+        received.add(Self.countSpans(bytes), ordering: .relaxed)
+        requests.add(1, ordering: .relaxed)
+    }
+
+    /// Counts `ExportTraceServiceRequest.resource_spans[].scope_spans[].spans[]` (fields 1, 2 and 2).
+    static func countSpans(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        forEachMessage(bytes, field: 1) { resourceSpans in
+            forEachMessage(resourceSpans, field: 2) { scopeSpans in
+                forEachMessage(scopeSpans, field: 2) { _ in count += 1 }
+            }
+        }
+        return count
+    }
+
+    private static func forEachMessage(
+        _ bytes: UnsafeRawBufferPointer,
+        field wanted: UInt64,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        var index = 0
+        func varint() -> UInt64? {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count, shift < 64 {
+                let byte = bytes[index]
+                index += 1
+                result |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return result }
+                shift += 7
+            }
+            return nil
+        }
+        while index < bytes.count {
+            guard let key = varint() else { return }
+            switch key & 7 {
+            case 0: guard varint() != nil else { return }
+            case 1: index += 8
+            case 5: index += 4
+            case 2:
+                guard let length = varint(), index + Int(length) <= bytes.count else { return }
+                if key >> 3 == wanted { body(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + Int(length))])) }
+                index += Int(length)
+            default: return
+            }
+        }
+    }
+
+    /// Starts the endpoint and returns its port; it serves until the process exits.
+    func start(_ transport: Transport) async throws -> Int {
+        switch transport {
+        case .grpc: return try await startGRPC()
+        case .http: return try await startHTTP()
+        }
+    }
+
+    private func startGRPC() async throws -> Int {
+        // A collector's gRPC server grows its flow-control window to the connection's bandwidth; the default 64 KiB
+        // window would make every 100 KiB request wait for a window update.
+        var config = HTTP2ServerTransport.Posix.Config.defaults
+        config.http2.targetWindowSize = 8 << 20
+        config.http2.maxFrameSize = 1 << 20
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: "127.0.0.1", port: 0),
+            transportSecurity: .plaintext,
+            config: config
+        )
+        let server = GRPCServer(transport: transport, services: [TraceService(sink: self)])
+        Task.detached { try? await server.serve() }
+        guard let port = try await transport.listeningAddress.ipv4?.port else { throw SinkError.notListening }
+        return port
+    }
+
+    private func startHTTP() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(HTTPSinkHandler(sink: self))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        guard let port = channel.localAddress?.port else { throw SinkError.notListening }
+        return port
+    }
+}
+
+enum SinkError: Error {
+    case notListening
+}
+
+/// `opentelemetry.proto.collector.trace.v1.TraceService/Export`, with the request left as bytes.
+private struct TraceService: RegistrableRPCService {
+    let sink: Sink
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        let sink = self.sink
+        router.registerHandler(
+            forMethod: MethodDescriptor(fullyQualifiedService: "opentelemetry.proto.collector.trace.v1.TraceService", method: "Export"),
+            deserializer: BytesDeserializer(),
+            serializer: BytesSerializer()
+        ) { request, _ in
+            for try await message in request.messages {
+                message.withUnsafeBytes { sink.record($0) }
+            }
+            return StreamingServerResponse(single: ServerResponse(message: []))
+        }
+    }
+}
+
+private struct BytesSerializer: MessageSerializer {
+    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
+}
+
+private struct BytesDeserializer: MessageDeserializer {
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
+        serializedMessageBytes.withUnsafeBytes { Array($0) }
+    }
+}
+
+/// Collects each request body, counts its spans, and answers 200 with an empty `ExportTraceServiceResponse`.
+private final class HTTPSinkHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let sink: Sink
+    private var body: ByteBuffer?
+
+    init(sink: Sink) {
+        self.sink = sink
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            body = context.channel.allocator.buffer(capacity: 0)
+        case .body(var part):
+            body?.writeBuffer(&part)
+        case .end:
+            body?.withUnsafeReadableBytes { sink.record($0) }
+            body = nil
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/x-protobuf")
+            headers.add(name: "Content-Length", value: "0")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import BenchmarkSupport
+import Foundation
+import OTel
+import Telemetry
+import TelemetryOTLP
+import Tracing
+
+// End-to-end export: spans started through swift-distributed-tracing's `withSpan`, batched by each SDK's batch
+// processor with its default settings, and exported over loopback to a Swift sink that counts and discards them.
+// One scenario per process, so that peak memory belongs to it:
+//
+//     ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced|flush>
+//
+// - full:  2 tasks start 200,000 spans as fast as they can; spans per second received, and drops.
+// - paced: 100,000 spans per second for 3 seconds; drops.
+// - flush: 200,000 spans queued before the SDK's background service starts, then a flush; its time and peak memory.
+//
+// It prints one line, `result side=… transport=… scenario=… key=value …`, that ../compare-export reads.
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let side = Side(rawValue: arguments[1]), let transport = Sink.Transport(rawValue: arguments[2]),
+    ["full", "paced", "flush"].contains(arguments[3])
+else {
+    print("usage: ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced|flush>")
+    exit(64)
+}
+let scenario = arguments[3]
+
+let sink = Sink()
+let port = try await sink.start(transport)
+let pipeline = try ExportPipeline(side: side, transport: transport, port: port, queuedFlush: scenario == "flush")
+let clock = ContinuousClock()
+
+func startSpans(_ count: Int, tracer: any Tracer) {
+    for index in 0..<count {
+        tracer.withSpan("GET /orders/{id}", ofKind: .server) { span in
+            span.attributes["http.request.method"] = "GET"
+            span.attributes["http.response.status_code"] = 200
+            span.attributes["url.path"] = "/orders/\(index)"
+        }
+    }
+}
+
+var results: [(String, String)] = []
+switch scenario {
+case "full":
+    pipeline.start()
+    let total = 200_000
+    let start = clock.now
+    await withTaskGroup(of: Void.self) { group in
+        for _ in 0..<2 { group.addTask { startSpans(total / 2, tracer: pipeline.tracer) } }
+    }
+    let produced = clock.now - start
+    await pipeline.flush()
+    let received = await sink.waitUntilQuiet(expecting: total)
+    results = [
+        ("spans", "\(total)"), ("received", "\(received.spans)"), ("dropped", "\(total - received.spans)"),
+        ("produce_s", seconds(produced)), ("received_per_s", "\(Int(Double(received.spans) / (received.last - start).seconds))"),
+    ]
+case "paced":
+    pipeline.start()
+    let perMillisecond = 100
+    let milliseconds = 3000
+    let start = clock.now
+    for tick in 0..<milliseconds {
+        startSpans(perMillisecond, tracer: pipeline.tracer)
+        let deadline = start + .milliseconds(tick + 1)
+        if clock.now < deadline { try? await Task.sleep(until: deadline, clock: clock) }
+    }
+    let produced = clock.now - start
+    let total = perMillisecond * milliseconds
+    await pipeline.flush()
+    let received = await sink.waitUntilQuiet(expecting: total)
+    results = [
+        ("spans", "\(total)"), ("achieved_per_s", "\(Int(Double(total) / produced.seconds))"),
+        ("received", "\(received.spans)"), ("dropped", "\(total - received.spans)"),
+    ]
+case "flush":
+    let total = 200_000
+    let before = Memory.current()
+    startSpans(total, tracer: pipeline.tracer)
+    let queued = Memory.current()
+    let start = clock.now
+    pipeline.start()
+    await pipeline.flush()
+    let received = await sink.waitUntilQuiet(expecting: total)
+    results = [
+        ("spans", "\(total)"), ("received", "\(received.spans)"), ("flush_s", seconds(received.last - start)),
+        ("rss_before_mb", "\(before.rss / 1_048_576)"), ("rss_queued_mb", "\(queued.rss / 1_048_576)"),
+        ("peak_rss_mb", "\(Memory.current().peak / 1_048_576)"),
+    ]
+default:
+    break
+}
+results.append(("requests", "\(sink.requestCount)"))
+print(
+    "result side=\(side.rawValue) transport=\(transport.rawValue) scenario=\(scenario) "
+        + results.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+)
+exit(0)
+
+func seconds(_ duration: Duration) -> String { String(format: "%.3f", duration.seconds) }
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension Sink {
+    /// Waits until `expected` spans arrived, or until none has arrived for 2 seconds since the last one (60 seconds
+    /// for the first); returns the count and when the last of them arrived.
+    func waitUntilQuiet(expecting expected: Int) async -> (spans: Int, last: ContinuousClock.Instant) {
+        let clock = ContinuousClock()
+        var count = spans
+        var last = clock.now
+        while count < expected, clock.now - last < (count == 0 ? .seconds(60) : .seconds(2)) {
+            try? await Task.sleep(for: .milliseconds(1))
+            let now = spans
+            if now != count {
+                count = now
+                last = clock.now
+            }
+        }
+        return (count, last)
+    }
+}
+
+/// Resident and peak resident memory of this process, from /proc/self/status.
+enum Memory {
+    static func current() -> (rss: Int, peak: Int) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func kilobytes(_ key: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return 0 }
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        }
+        return (kilobytes("VmRSS:"), kilobytes("VmHWM:"))
+    }
+}
