@@ -10,7 +10,7 @@ results = {}
 current = None
 for line in sys.stdin:
     line = line.rstrip("\n")
-    if re.match(r"^(telemetry|swift-otel|w3c-trace-context): ", line):
+    if re.match(r"^(telemetry|swift-otel|w3c-trace-context|swift-protobuf|NoOpTracer): ", line):
         current = line.strip()
         continue
     if current and line.startswith("│") and not line.startswith("│ Metric"):
@@ -31,7 +31,7 @@ print("| benchmark | metric | telemetry | reference | reference / telemetry |")
 print("|---|---|---:|---:|---:|")
 for what in rows:
     sides = rows[what]
-    references = [name for name in ("swift-otel", "w3c-trace-context") if name in sides] or [None]
+    references = [name for name in ("swift-otel", "w3c-trace-context", "swift-protobuf", "NoOpTracer") if name in sides] or [None]
     for reference_name in references:
         for metric, label in wanted:
             ours = sides.get("telemetry", {}).get(metric)

@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import OTLPSwiftProtobuf
 import Foundation
 import TelemetryOTLP
 import Tracing
@@ -14,7 +15,7 @@ guard arguments.count == 4, let count = Int(arguments[3]) else {
 }
 Tracers.queueSize = max(2048, count + 1024)
 let tracers: Tracers
-if arguments[1] == "noop" {
+if arguments[1] == "noop" || arguments[1] == "swiftprotobuf" {
     tracers = .noop
 } else if let side = Side(rawValue: arguments[1]) {
     tracers = side.tracers
@@ -39,7 +40,11 @@ case "encode":
     // `count` batches of 512 realistic spans, encoded to protobuf.
     let batch = realisticBatch
     var total = 0
-    for _ in 0..<count { total &+= OTLPTraceEncoder.protobuf(batch).count }
+    if arguments[1] == "swiftprotobuf" {
+        for _ in 0..<count { total &+= (try? SwiftProtobufTraceEncoder.encode(batch).count) ?? 0 }
+    } else {
+        for _ in 0..<count { total &+= OTLPTraceEncoder.protobuf(batch).count }
+    }
     if total == 0 { print("nothing encoded") }
 default:
     print("unknown scenario \(arguments[2])")
