@@ -32,7 +32,7 @@ public struct TelemetryTracer: Tracing.Tracer {
             parentContext: context(),
             kind: kind,
             startTime: instant().nanosecondsSinceEpoch,
-            attributes: [:],
+            attributes: SpanAttributes(),  // not `[:]`: the literal goes through a dictionary merge
             links: [],
             isRoot: false
         )

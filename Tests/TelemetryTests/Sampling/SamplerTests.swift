@@ -144,6 +144,43 @@ struct SamplerTests {
         #expect(processor.ended.isEmpty)
     }
 
+    @Test("unsampled local traces keep distinct valid ids, and a recorded descendant keeps the trace id")
+    func unsampledLocalTraces() {
+        let (unsampled, _) = makeProvider(sampler: AlwaysOffSampler())
+        let (sampled, processor) = makeProvider(sampler: AlwaysOnSampler())
+        var traceIDs = Set<TraceID>()
+        for _ in 0..<10_000 {
+            let root = unsampled.startSpan("root")
+            #expect(root.spanContext.isValid)
+            traceIDs.insert(root.spanContext.traceID)
+            root.end()
+        }
+        #expect(traceIDs.count == 10_000)
+        unsampled.withSpan("root") { root in
+            unsampled.withSpan("child") { child in
+                #expect(child.spanContext.traceID == root.spanContext.traceID)
+                #expect(child.spanContext.traceFlags == [])
+                sampled.withSpan("recorded grandchild") { grandchild in
+                    #expect(grandchild.spanContext.traceID == root.spanContext.traceID)
+                }
+            }
+        }
+        #expect(processor.ended.first?.parentSpanID != nil)
+    }
+
+    @Test("an unsampled span takes its ids from a custom generator")
+    func unsampledCustomIDs() {
+        struct FixedIDs: IDGenerator {
+            func newTraceID() -> TraceID { TraceID(high: 1, low: 2) }
+            func newSpanID() -> SpanID { SpanID(3) }
+        }
+        let provider = TracerProvider(sampler: AlwaysOffSampler(), idGenerator: FixedIDs())
+        provider.withSpan("root") { root in
+            #expect(root.spanContext.traceID == TraceID(high: 1, low: 2))
+            #expect(root.spanContext.spanID == SpanID(3))
+        }
+    }
+
     @Test("a recordOnly decision records the span without the sampled flag")
     func recordOnly() {
         struct RecordOnly: Sampler {
