@@ -21,6 +21,12 @@ final class Sink: Sendable {
     /// Export requests received so far.
     var requestCount: Int { requests.load(ordering: .relaxed) }
 
+    /// Forgets what arrived so far.
+    func reset() {
+        received.store(0, ordering: .relaxed)
+        requests.store(0, ordering: .relaxed)
+    }
+
     func record(_ bytes: UnsafeRawBufferPointer) {
         received.add(Self.countSpans(bytes), ordering: .relaxed)
         requests.add(1, ordering: .relaxed)
