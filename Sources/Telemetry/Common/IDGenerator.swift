@@ -22,9 +22,22 @@ public struct RandomIDGenerator: IDGenerator {
     @inlinable
     public func newTraceID() -> TraceID {
         while true {
-            let id = TraceID(high: Self.next(), low: Self.next())
+            let id = Self.traceID(seed: Self.newTraceSeed())
             if id.isValid { return id }
         }
+    }
+
+    /// The seed of a new trace id: two steps of the sequence taken at once. ``traceID(seed:)`` turns it into the id,
+    /// so an unsampled span can carry its trace id in 8 bytes instead of an allocation.
+    @usableFromInline
+    static func newTraceSeed() -> UInt64 {
+        randomIDState.wrappingAdd(2 &* golden, ordering: .relaxed).newValue
+    }
+
+    /// The trace id `newTraceID()` makes from `seed`; it may be invalid (all zero) for one seed in 2^64.
+    @usableFromInline
+    static func traceID(seed: UInt64) -> TraceID {
+        TraceID(high: mix(seed &- golden), low: mix(seed))
     }
 
     @inlinable
@@ -35,10 +48,18 @@ public struct RandomIDGenerator: IDGenerator {
         }
     }
 
+    @inlinable
+    static var golden: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+
     @usableFromInline
     static func next() -> UInt64 {
-        // SplitMix64: the counter walks by an odd constant, and the finaliser spreads every bit of it.
-        var z = randomIDState.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        mix(randomIDState.wrappingAdd(golden, ordering: .relaxed).newValue)
+    }
+
+    /// SplitMix64: the counter walks by an odd constant, and this finaliser spreads every bit of it.
+    @usableFromInline
+    static func mix(_ state: UInt64) -> UInt64 {
+        var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

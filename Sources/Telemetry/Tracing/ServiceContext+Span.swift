@@ -4,11 +4,14 @@ import Tracing
 ///
 /// A recording span is stored as its object, so the context holds one reference and no box. A non-recording span
 /// is stored as its span id and a reference to trace-wide state that its non-recording children share, so a child of
-/// an unsampled parent costs no allocation of its own.
+/// an unsampled parent costs no allocation of its own. A local trace that was never sampled, with no flags and no
+/// trace state, needs no trace-wide state at all: its trace id is kept as the seed ``RandomIDGenerator`` made it
+/// from, so neither the root nor its children allocate. Every case fits a context value's three-word inline storage.
 @usableFromInline
 enum ContextSpan: Sendable {
     case recording(RecordingSpan)
     case nonRecording(SpanID, NonRecordingTrace)
+    case unsampledLocal(traceSeed: UInt64, SpanID)
 
     var spanContext: SpanContext {
         switch self {
@@ -22,6 +25,8 @@ enum ContextSpan: Sendable {
                 traceState: trace.traceState,
                 isRemote: trace.isRemote
             )
+        case .unsampledLocal(let traceSeed, let spanID):
+            return SpanContext(traceID: RandomIDGenerator.traceID(seed: traceSeed), spanID: spanID, traceFlags: [])
         }
     }
 }

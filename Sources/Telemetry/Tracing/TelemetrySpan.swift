@@ -8,23 +8,22 @@ import Tracing
 public struct TelemetrySpan: Tracing.Span {
     /// The context to run the span's work in: the parent context with this span set as the active span.
     public let context: ServiceContext
-    @usableFromInline
-    let storage: ContextSpan
-
-    @usableFromInline
-    init(context: ServiceContext, storage: ContextSpan) {
-        self.context = context
-        self.storage = storage
-    }
-
     /// The recorded span, or `nil` when this span is not recording.
-    public var recordingSpan: RecordingSpan? {
-        if case .recording(let span) = storage { return span }
-        return nil
+    public let recordingSpan: RecordingSpan?
+
+    // Two words: swift-distributed-tracing passes the span to `withSpan`'s closure as `any Span`, and a value of more
+    // than three words would be boxed on the heap. A non-recording span's ids live only in `context`.
+    @usableFromInline
+    init(context: ServiceContext, recordingSpan: RecordingSpan?) {
+        self.context = context
+        self.recordingSpan = recordingSpan
     }
 
     /// The span's ids, flags and trace state.
-    public var spanContext: SpanContext { storage.spanContext }
+    public var spanContext: SpanContext {
+        if let recordingSpan { return recordingSpan.spanContext }
+        return context[SpanContextKey.self]?.spanContext ?? SpanContext(traceID: TraceID(high: 0, low: 0), spanID: SpanID(0))
+    }
 
     public var operationName: String {
         get { recordingSpan?.name ?? "" }

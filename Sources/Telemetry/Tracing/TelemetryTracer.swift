@@ -116,7 +116,8 @@ public struct TelemetryTracer: Tracing.Tracer {
 
     public func activeSpan(identifiedBy context: ServiceContext) -> TelemetrySpan? {
         guard let stored = context[SpanContextKey.self] else { return nil }
-        return TelemetrySpan(context: context, storage: stored)
+        if case .recording(let span) = stored { return TelemetrySpan(context: context, recordingSpan: span) }
+        return TelemetrySpan(context: context, recordingSpan: nil)
     }
 
     /// Starts exporting what has ended without waiting for it; prefer `await TracerProvider.forceFlush()`.

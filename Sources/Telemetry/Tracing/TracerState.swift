@@ -10,6 +10,8 @@ final class ProviderState: Sendable {
     let processors: [any SpanProcessor]
     let propagator: any TextMapPropagator
     let isShutdown = Atomic<Bool>(false)
+    /// Whether ids come from ``RandomIDGenerator``, whose trace ids an unsampled span can carry as an 8-byte seed.
+    let usesRandomIDs: Bool
 
     init(
         resource: Resource,
@@ -25,6 +27,21 @@ final class ProviderState: Sendable {
         self.limits = limits
         self.processors = processors
         self.propagator = propagator
+        self.usesRandomIDs = idGenerator is RandomIDGenerator
+    }
+
+    /// A new trace: its id and, from the default generator, the seed it was made from.
+    @inline(__always)
+    func newTrace() -> (id: TraceID, seed: UInt64?) {
+        guard usesRandomIDs else { return (idGenerator.newTraceID(), nil) }
+        let seed = RandomIDGenerator.newTraceSeed()
+        let id = RandomIDGenerator.traceID(seed: seed)
+        return id.isValid ? (id, seed) : (idGenerator.newTraceID(), nil)
+    }
+
+    @inline(__always)
+    func newSpanID() -> SpanID {
+        usesRandomIDs ? RandomIDGenerator().newSpanID() : idGenerator.newSpanID()
     }
 }
 
@@ -57,11 +74,18 @@ final class TracerState: Sendable {
             parent = context[SpanContextKey.self]
         }
         let parentSpanContext = parent?.spanContext
-        let traceID = parentSpanContext?.traceID ?? provider.idGenerator.newTraceID()
-        let spanID = provider.idGenerator.newSpanID()
+        let traceID: TraceID
+        let traceSeed: UInt64?
+        if let parentSpanContext {
+            traceID = parentSpanContext.traceID
+            if case .unsampledLocal(let seed, _)? = parent { traceSeed = seed } else { traceSeed = nil }
+        } else {
+            (traceID, traceSeed) = provider.newTrace()
+        }
+        let spanID = provider.newSpanID()
 
         guard !provider.isShutdown.load(ordering: .relaxed) else {
-            return nonRecording(spanID, in: context, parent: parent, parentSpanContext, traceID, TraceState())
+            return nonRecording(spanID, in: context, parent: parent, parentSpanContext, traceID, traceSeed, TraceState())
         }
         let result = provider.sampler.shouldSample(
             SamplingParameters(
@@ -75,7 +99,7 @@ final class TracerState: Sendable {
             )
         )
         guard result.decision != .drop else {
-            return nonRecording(spanID, in: context, parent: parent, parentSpanContext, traceID, result.traceState)
+            return nonRecording(spanID, in: context, parent: parent, parentSpanContext, traceID, traceSeed, result.traceState)
         }
 
         var flags = parentSpanContext?.traceFlags ?? []
@@ -97,7 +121,7 @@ final class TracerState: Sendable {
         for processor in provider.processors {
             processor.onStart(span, parentContext: parentContext)
         }
-        return TelemetrySpan(context: context, storage: .recording(span))
+        return TelemetrySpan(context: context, recordingSpan: span)
     }
 
     private func nonRecording(
@@ -106,21 +130,27 @@ final class TracerState: Sendable {
         parent: ContextSpan?,
         _ parentSpanContext: SpanContext?,
         _ traceID: TraceID,
+        _ traceSeed: UInt64?,
         _ traceState: TraceState
     ) -> TelemetrySpan {
         var flags = parentSpanContext?.traceFlags ?? []
         flags.remove(.sampled)
-        let trace: NonRecordingTrace
-        if case .nonRecording(_, let parentTrace)? = parent, !parentTrace.isRemote, parentTrace.traceFlags == flags,
+        let span: ContextSpan
+        if let traceSeed, flags.isEmpty, traceState.isEmpty {
+            span = .unsampledLocal(traceSeed: traceSeed, spanID)
+        } else if case .nonRecording(_, let parentTrace)? = parent, !parentTrace.isRemote, parentTrace.traceFlags == flags,
             parentTrace.traceState == traceState
         {
             // Children of an unsampled local parent share its trace state, so they allocate nothing of their own.
-            trace = parentTrace
+            span = .nonRecording(spanID, parentTrace)
         } else {
-            trace = NonRecordingTrace(traceID: traceID, traceFlags: flags, traceState: traceState, isRemote: false)
+            span = .nonRecording(
+                spanID,
+                NonRecordingTrace(traceID: traceID, traceFlags: flags, traceState: traceState, isRemote: false)
+            )
         }
         var context = context
-        context[SpanContextKey.self] = .nonRecording(spanID, trace)
-        return TelemetrySpan(context: context, storage: .nonRecording(spanID, trace))
+        context[SpanContextKey.self] = span
+        return TelemetrySpan(context: context, recordingSpan: nil)
     }
 }

@@ -311,14 +311,3 @@ struct SpanTests {
         #expect(traceID.bytes.count == 16 && traceID.bytes.first == 0x0A && traceID.bytes.last == 0x9C)
     }
 }
-
-@Suite("Span layout")
-struct SpanLayoutTests {
-    @Test("a span fits an existential's inline buffer, so passing it as `any Span` allocates nothing")
-    func fitsInline() {
-        // swift-distributed-tracing's withSpan hands the span to its closure as `any Span`; a value larger than three
-        // words would be boxed on the heap for every span.
-        #expect(MemoryLayout<TelemetrySpan>.size <= 3 * MemoryLayout<Int>.size)
-    }
-}
-
