@@ -1,12 +1,11 @@
 import Telemetry
-import Tracing
 
 /// The first of protobuf encoding's two passes: it measures the request without writing it.
 ///
 /// Protobuf writes a nested message's length before the message. Measuring first lets ``ProtobufWriter`` write
 /// every length in place, into one allocation of the exact size, without moving bytes. The lengths are recorded in
 /// the order the messages start, which is the order the writer, running the same encoding code, asks for them.
-struct ProtobufSizer: OTLPWriter {
+struct ProtobufSizer: ProtobufPass {
     /// The request's size in bytes so far.
     private(set) var count = 0
     /// Each nested message's length, and each description's, in the order they start.
@@ -87,21 +86,5 @@ struct ProtobufSizer: OTLPWriter {
         let length = count &- start
         lengths[slot] = length
         count &+= Self.varintSize(UInt64(length))
-    }
-
-    mutating func writeRepeated<Elements: Sequence>(
-        _ field: ProtoField,
-        _ elements: Elements,
-        _ body: (inout Self, Elements.Element) -> Void
-    ) {
-        for element in elements {
-            writeMessage(field) { body(&$0, element) }
-        }
-    }
-
-    mutating func writeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
-        attributes.forEach { key, value in
-            writeMessage(field) { $0.writeKeyValueFields(key, value) }
-        }
     }
 }

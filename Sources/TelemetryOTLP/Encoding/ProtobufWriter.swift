@@ -1,12 +1,11 @@
 import Telemetry
-import Tracing
 
 /// The second of protobuf encoding's two passes: it writes protobuf's binary wire format into a buffer of the size
 /// ``ProtobufSizer`` measured, taking each nested message's length from it.
 ///
 /// Every write is bounds-checked, so a disagreement between the passes can only produce a short request, never a
 /// write outside the buffer.
-struct ProtobufWriter: OTLPWriter {
+struct ProtobufWriter: ProtobufPass {
     private let base: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     private let lengths: [Int]
@@ -163,21 +162,5 @@ struct ProtobufWriter: OTLPWriter {
         appendTag(field)
         appendVarint(UInt64(takeLength()))
         body(&self)
-    }
-
-    mutating func writeRepeated<Elements: Sequence>(
-        _ field: ProtoField,
-        _ elements: Elements,
-        _ body: (inout Self, Elements.Element) -> Void
-    ) {
-        for element in elements {
-            writeMessage(field) { body(&$0, element) }
-        }
-    }
-
-    mutating func writeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
-        attributes.forEach { key, value in
-            writeMessage(field) { $0.writeKeyValueFields(key, value) }
-        }
     }
 }
