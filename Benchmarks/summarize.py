@@ -6,6 +6,12 @@ Benchmarks are named "telemetry: …", "swift-otel: …" or "w3c-trace-context: 
 import re
 import sys
 
+def number(text):
+    """A cell such as `1234`, `37K` or `8.7M`: ordo-one/benchmark scales large counts with a suffix."""
+    scale = {"K": 1e3, "M": 1e6, "G": 1e9}.get(text[-1:], 1)
+    return float(text[:-1] if scale != 1 else text) * scale
+
+
 results = {}
 current = None
 for line in sys.stdin:
@@ -16,8 +22,13 @@ for line in sys.stdin:
     if current and line.startswith("│") and not line.startswith("│ Metric"):
         cells = [cell.strip() for cell in line.strip("│").split("│")]
         metric = re.sub(r"\s*\*$", "", cells[0])
+        # Large counts come scaled, with the unit in the metric's name: "Malloc (total) (K)".
+        unit = re.match(r"^(.*) \((K|M|G)\)$", metric)
+        scale = 1
+        if unit:
+            metric, scale = unit.group(1), {"K": 1e3, "M": 1e6, "G": 1e9}[unit.group(2)]
         try:
-            results.setdefault(current, {})[metric] = float(cells[3])
+            results.setdefault(current, {})[metric] = number(cells[3]) * scale
         except (ValueError, IndexError):
             pass
 
