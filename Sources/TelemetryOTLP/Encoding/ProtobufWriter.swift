@@ -3,8 +3,8 @@ import Telemetry
 /// The second of protobuf encoding's two passes: it writes protobuf's binary wire format into a buffer of the size
 /// ``ProtobufSizer`` measured, taking each nested message's length from it.
 ///
-/// Every write is bounds-checked, so a disagreement between the passes can only produce a short request, never a
-/// write outside the buffer.
+/// Every write is bounds-checked, so a disagreement between the passes can only produce a short request, which the
+/// collector rejects and the exporter reports, never a write outside the buffer.
 struct ProtobufWriter: ProtobufPass {
     private let base: UnsafeMutablePointer<UInt8>
     private let capacity: Int
@@ -12,8 +12,6 @@ struct ProtobufWriter: ProtobufPass {
     private var nextLength = 0
     /// The number of bytes written.
     private(set) var count = 0
-    /// Whether a write did not fit or a length was missing: the passes disagreed and the output is incomplete.
-    private(set) var isIncomplete = false
 
     /// A writer into `capacity` bytes at `base`, with the lengths ``ProtobufSizer`` recorded for the same request.
     init(base: UnsafeMutablePointer<UInt8>, capacity: Int, lengths: [Int]) {
@@ -25,20 +23,14 @@ struct ProtobufWriter: ProtobufPass {
     /// The place for the next `size` bytes, or `nil` when they do not fit.
     @inline(__always)
     private mutating func claim(_ size: Int) -> UnsafeMutablePointer<UInt8>? {
-        guard size <= capacity &- count else {
-            isIncomplete = true
-            return nil
-        }
+        guard size <= capacity &- count else { return nil }
         defer { count &+= size }
         return base + count
     }
 
     @inline(__always)
     private mutating func takeLength() -> Int {
-        guard nextLength < lengths.count else {
-            isIncomplete = true
-            return 0
-        }
+        guard nextLength < lengths.count else { return 0 }
         defer { nextLength &+= 1 }
         return lengths[nextLength]
     }
