@@ -22,7 +22,7 @@ public struct TelemetrySpan: Tracing.Span {
     /// The span's ids, flags and trace state.
     public var spanContext: SpanContext {
         if let recordingSpan { return recordingSpan.spanContext }
-        return context[SpanContextKey.self]?.spanContext ?? SpanContext(traceID: TraceID(high: 0, low: 0), spanID: SpanID(0))
+        return context[SpanContextKey.self]?.spanContext ?? SpanContext(traceID: .invalid, spanID: .invalid)
     }
 
     public var operationName: String {
