@@ -85,24 +85,12 @@ struct Summary: CustomStringConvertible {
     var elapsed: Duration
 
     init(created: Int, processors: [any SpanProcessor], elapsed: Duration) {
-        var statistics = BatchSpanProcessor.Statistics()
-        for processor in processors {
-            let counts: BatchSpanProcessor.Statistics
-            if let batch = processor as? BatchSpanProcessor {
-                counts = batch.statistics
-            } else if let simple = processor as? SimpleSpanProcessor {
-                counts = simple.statistics
-            } else {
-                continue
-            }
-            statistics.exportedSpans += counts.exportedSpans
-            statistics.droppedSpans += counts.droppedSpans + counts.queuedSpans
-            statistics.failedSpans += counts.failedSpans
-        }
+        let statistics = processors.map(\.statistics).reduce(ExportStatistics(), +)
         self.created = created
-        self.exported = statistics.exportedSpans
-        self.dropped = statistics.droppedSpans
-        self.failed = statistics.failedSpans
+        self.exported = statistics.exported
+        // Anything still queued when the run ends was never exported.
+        self.dropped = statistics.dropped + statistics.queued
+        self.failed = statistics.failed
         self.elapsed = elapsed
     }
 

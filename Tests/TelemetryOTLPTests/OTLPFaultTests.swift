@@ -125,7 +125,7 @@ struct OTLPFaultTests {
         #expect(receiver.records.filter { $0["fault"] as? Int == 400 }.count == 1)
         #expect(pipeline.exporter.statistics.retries == 0)
         #expect(pipeline.exporter.statistics.failedSpans == 4)
-        #expect(pipeline.processor.statistics.failedSpans == 4)
+        #expect(pipeline.processor.statistics.failed == 4)
         try await pipeline.shutdown()
     }
 

@@ -133,7 +133,7 @@ struct OTLPFieldTests {
         #expect(ids.count == 3000)
         #expect(Set(ids).count == 3000)
         #expect(pipeline.exporter.statistics.exportedSpans == 3000)
-        #expect(pipeline.processor.statistics.droppedSpans == 0)
+        #expect(pipeline.processor.statistics.dropped == 0)
         try await pipeline.shutdown()
     }
 }

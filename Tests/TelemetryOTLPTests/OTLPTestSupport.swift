@@ -17,7 +17,7 @@ struct Pipeline {
         batch: BatchSpanProcessor.Configuration = .init(scheduleDelay: .seconds(3600))
     ) throws {
         exporter = try OTLPSpanExporter(configuration: configuration, environment: [:])
-        processor = BatchSpanProcessor(exporter: exporter, configuration: batch)
+        processor = try BatchSpanProcessor(exporter: exporter, configuration: batch)
         provider = TracerProvider(resource: resource, processors: [processor], limits: limits)
         let processor = self.processor
         worker = Task { try await processor.run() }

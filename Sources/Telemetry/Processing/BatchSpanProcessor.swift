@@ -1,4 +1,3 @@
-import DequeModule
 import Logging
 import Synchronization
 import Tracing
@@ -7,18 +6,22 @@ import Tracing
 ///
 /// Ending a span only appends it to a bounded queue under a short lock: it never blocks and never waits on I/O, and
 /// the background worker is woken once per full batch, not once per span. The worker exports as soon as a full batch
-/// is waiting, and otherwise every ``Configuration/scheduleDelay``. When the queue is full, new spans are dropped,
-/// counted in ``statistics``, and reported through the SDK's logger. Only sampled spans are queued.
+/// is waiting, and otherwise ``Configuration/scheduleDelay`` after the first span of a batch. When the queue is full,
+/// new spans are dropped, counted in ``statistics``, and reported through the SDK's logger. Only sampled spans are
+/// queued. Exports never overlap: one that outlives ``Configuration/exportTimeout`` is cancelled, counted as failed,
+/// and waited for before the next one starts.
 ///
 /// The worker is ``run()``; ``TelemetryService`` runs it. ``forceFlush()`` and ``shutdown()`` drain the queue in
-/// batches. See the specification's
+/// batches, by themselves when the worker is not running. See the specification's
 /// [Batching processor](https://opentelemetry.io/docs/specs/otel/trace/sdk/#batching-processor).
 public final class BatchSpanProcessor: SpanProcessor {
     /// The processor's settings; the defaults are the specification's.
     public struct Configuration: Sendable, Hashable {
-        /// The longest a span waits before export when no full batch forms (`OTEL_BSP_SCHEDULE_DELAY`, 5000 ms).
+        /// The longest a span waits before export when no full batch forms (`OTEL_BSP_SCHEDULE_DELAY`, 5000 ms);
+        /// `.zero` exports each span as soon as the worker sees it.
         public var scheduleDelay: Duration
-        /// How long one export may take before it is cancelled (`OTEL_BSP_EXPORT_TIMEOUT`, 30000 ms).
+        /// How long one export may take before it is cancelled (`OTEL_BSP_EXPORT_TIMEOUT`, 30000 ms); `.zero` means
+        /// no limit.
         public var exportTimeout: Duration
         /// The most spans the queue holds; more are dropped (`OTEL_BSP_MAX_QUEUE_SIZE`, 2048).
         public var maxQueueSize: Int
@@ -26,6 +29,8 @@ public final class BatchSpanProcessor: SpanProcessor {
         public var maxExportBatchSize: Int
 
         /// Creates a configuration, with the specification's defaults for anything not given.
+        ///
+        /// The values are checked when a processor is made from them: see ``validated()``.
         public init(
             scheduleDelay: Duration = .milliseconds(5000),
             exportTimeout: Duration = .milliseconds(30000),
@@ -34,96 +39,78 @@ public final class BatchSpanProcessor: SpanProcessor {
         ) {
             self.scheduleDelay = scheduleDelay
             self.exportTimeout = exportTimeout
-            self.maxQueueSize = max(1, maxQueueSize)
-            self.maxExportBatchSize = max(1, min(maxExportBatchSize, self.maxQueueSize))
+            self.maxQueueSize = maxQueueSize
+            self.maxExportBatchSize = maxExportBatchSize
         }
-    }
 
-    /// Counts of what happened to the spans this processor received.
-    public struct Statistics: Sendable, Hashable {
-        /// Spans the exporter accepted.
-        public var exportedSpans: Int = 0
-        /// Spans in batches whose export threw or timed out.
-        public var failedSpans: Int = 0
-        /// Spans dropped because the queue was full or the processor was shut down.
-        public var droppedSpans: Int = 0
-        /// Spans waiting in the queue now.
-        public var queuedSpans: Int = 0
-
-        /// Creates statistics with every count at zero.
-        public init() {}
+        /// The configuration, if every value is in range: durations not negative, a queue of at least one span, and
+        /// a batch size from 1 to the queue size. Durations longer than about 100 years are shortened to that.
+        ///
+        /// - Throws: ``TelemetryConfigurationError`` naming the setting: an out-of-range value set in code is a
+        ///   programmer error, so it is not silently replaced.
+        public func validated() throws -> Self {
+            func invalid(_ name: String, _ value: Any, _ reason: String) -> TelemetryConfigurationError {
+                TelemetryConfigurationError(variable: nil, value: "\(name) = \(value)", reason: reason)
+            }
+            guard scheduleDelay >= .zero else { throw invalid("scheduleDelay", scheduleDelay, "it must not be negative") }
+            guard exportTimeout >= .zero else { throw invalid("exportTimeout", exportTimeout, "it must not be negative") }
+            guard maxQueueSize >= 1 else { throw invalid("maxQueueSize", maxQueueSize, "it must be 1 or more") }
+            guard (1...maxQueueSize).contains(maxExportBatchSize) else {
+                throw invalid("maxExportBatchSize", maxExportBatchSize, "it must be from 1 to maxQueueSize (\(maxQueueSize))")
+            }
+            var result = self
+            result.scheduleDelay = min(scheduleDelay, .longestConfigurable)
+            result.exportTimeout = min(exportTimeout, .longestConfigurable)
+            return result
+        }
     }
 
     /// The settings in force.
     public let configuration: Configuration
     private let exporter: any SpanExporter
-    private let logger: Logger
-    private let state: Mutex<State>
-    private let exportGate = AsyncGate()
-    private let wakesPerSpan: Bool
-
-    private struct State {
-        var queue: Deque<RecordingSpan>
-        var statistics = Statistics()
-        var droppedSinceReport = 0
-        var worker: CheckedContinuation<Void, Never>?
-        var wakeUpPending = false
-        var wakeUpCount = 0
-        var isShutdown = false
-        var isWorkerCancelled = false
-    }
+    private let worker: BatchWorker<RecordingSpan>
+    private let isShutdown = Atomic(false)
 
     /// Creates a processor that exports to `exporter`.
     ///
-    /// - Parameter logger: Where drops and export failures are reported; by default the SDK's own logger.
+    /// - Parameters:
+    ///   - clock: What the schedule and the export timeout are measured by; tests pass `TelemetryTesting`'s
+    ///     `TestClock`.
+    ///   - logger: Where drops and export failures are reported; by default the SDK's own logger.
+    /// - Throws: ``TelemetryConfigurationError`` when a value of `configuration` is out of range.
     public convenience init(
         exporter: any SpanExporter,
         configuration: Configuration = Configuration(),
+        clock: any TelemetryClock = SystemClock(),
         logger: Logger = TelemetryDiagnostics.logger
-    ) {
-        self.init(exporter: exporter, configuration: configuration, logger: logger, wakesPerSpan: false)
+    ) throws {
+        self.init(exporter: exporter, validConfiguration: try configuration.validated(), clock: clock, logger: logger)
     }
 
-    init(exporter: any SpanExporter, configuration: Configuration, logger: Logger, wakesPerSpan: Bool) {
+    init(exporter: any SpanExporter, validConfiguration configuration: Configuration, clock: any TelemetryClock, logger: Logger) {
         self.exporter = exporter
         self.configuration = configuration
-        self.logger = logger
-        self.wakesPerSpan = wakesPerSpan
-        var queue = Deque<RecordingSpan>()
-        queue.reserveCapacity(configuration.maxQueueSize)
-        self.state = Mutex(State(queue: queue))
+        let limits = BatchSchedule<RecordingSpan>.Limits(
+            maxQueueSize: configuration.maxQueueSize,
+            maxBatchSize: configuration.maxExportBatchSize,
+            scheduleDelay: configuration.scheduleDelay
+        )
+        self.worker = BatchWorker(
+            configuration: .init(limits: limits, exportTimeout: configuration.exportTimeout),
+            clock: clock,
+            logger: logger,
+            itemName: "spans"
+        ) { spans in
+            try await exporter.export(spans.map(\.spanData))
+        }
     }
 
     /// What happened to the spans so far.
-    public var statistics: Statistics {
-        state.withLock { state in
-            var statistics = state.statistics
-            statistics.queuedSpans = state.queue.count
-            return statistics
-        }
-    }
-
-    /// How many times ending a span signalled the worker; tests read it to prove there is no wake-up per span.
-    var wakeUpCount: Int { state.withLock { $0.wakeUpCount } }
+    public var statistics: ExportStatistics { worker.statistics }
 
     public func onEnd(_ span: RecordingSpan) {
         guard span.spanContext.isSampled else { return }
-        let batchSize = configuration.maxExportBatchSize
-        let maxQueueSize = configuration.maxQueueSize
-        let worker = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.isShutdown, state.queue.count < maxQueueSize else {
-                state.statistics.droppedSpans += 1
-                state.droppedSinceReport += 1
-                return nil
-            }
-            state.queue.append(span)
-            guard !state.wakeUpPending, wakesPerSpan || state.queue.count >= batchSize else { return nil }
-            state.wakeUpPending = true
-            state.wakeUpCount += 1
-            defer { state.worker = nil }
-            return state.worker
-        }
-        worker?.resume()
+        worker.append(span)
     }
 
     public func run() async throws {
@@ -131,121 +118,23 @@ public final class BatchSpanProcessor: SpanProcessor {
         try await withThrowingDiscardingTaskGroup { group in
             // The exporter's connections outlive the worker: shutdown() still exports through them, then ends them.
             group.addTask { try await exporter.run() }
-            await withDiscardingTaskGroup { worker in
-                if !wakesPerSpan {
-                    worker.addTask {
-                        // The timer ends by cancellation when the worker stops; that is not an error of run().
-                        while (try? await Task.sleep(for: self.configuration.scheduleDelay)) != nil {
-                            self.wakeWorker()
-                        }
-                    }
-                }
-                while await waitForWork() {
-                    await exportQueued()
-                }
-                worker.cancelAll()
-            }
+            await worker.run()
         }
     }
 
     public func forceFlush() async throws {
-        await exportQueued()
+        await worker.flush()
         try await exporter.forceFlush()
     }
 
     public func shutdown() async throws {
-        let wasShutdown = state.withLock { state -> Bool in
-            defer { state.isShutdown = true }
-            return state.isShutdown
-        }
-        guard !wasShutdown else { return }
-        wakeWorker()
-        await exportQueued()
+        guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await worker.shutdown()
         try? await exporter.forceFlush()
         await exporter.shutdown()
-        reportDrops()
     }
 
-    /// Suspends the worker until there is something to export. Returns `false` when it should stop.
-    private func waitForWork() async -> Bool {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.wakeUpPending || state.isShutdown || state.isWorkerCancelled { return true }
-                    state.worker = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let worker = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                state.isWorkerCancelled = true
-                defer { state.worker = nil }
-                return state.worker
-            }
-            worker?.resume()
-        }
-        return state.withLock { state in
-            state.wakeUpPending = false
-            return !state.isShutdown && !state.isWorkerCancelled
-        }
-    }
-
-    private func wakeWorker() {
-        let worker = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.wakeUpPending = true
-            defer { state.worker = nil }
-            return state.worker
-        }
-        worker?.resume()
-    }
-
-    /// Exports, in batches, every span queued when it is called. Only one caller exports at a time.
-    private func exportQueued() async {
-        await exportGate.withGate {
-            var remaining = state.withLock { $0.queue.count }
-            while remaining > 0 {
-                let batch = state.withLock { state -> [RecordingSpan] in
-                    let count = min(configuration.maxExportBatchSize, state.queue.count)
-                    let batch = Array(state.queue.prefix(count))
-                    state.queue.removeFirst(count)
-                    return batch
-                }
-                guard !batch.isEmpty else { break }
-                remaining -= batch.count
-                await export(batch)
-            }
-            reportDrops()
-        }
-    }
-
-    private func export(_ spans: [RecordingSpan]) async {
-        let data = spans.map(\.spanData)
-        let exporter = self.exporter
-        let timeout = configuration.exportTimeout
-        do {
-            try await withTimeout(timeout, timeoutError: ExportTimeoutError(timeout: timeout)) {
-                try await exporter.export(data)
-            }
-            state.withLock { $0.statistics.exportedSpans += data.count }
-        } catch {
-            state.withLock { $0.statistics.failedSpans += data.count }
-            logger.warning(
-                "Span export failed; the batch is lost",
-                metadata: ["spans": "\(data.count)", "error": "\(error)"]
-            )
-        }
-    }
-
-    private func reportDrops() {
-        let dropped = state.withLock { state -> Int in
-            defer { state.droppedSinceReport = 0 }
-            return state.droppedSinceReport
-        }
-        guard dropped > 0 else { return }
-        logger.warning(
-            "Spans dropped: the batch span processor's queue was full or it was shut down",
-            metadata: ["dropped": "\(dropped)", "max_queue_size": "\(configuration.maxQueueSize)"]
-        )
+    public func dropRemaining(reason: String) {
+        worker.abandon(reason: reason)
     }
 }

@@ -9,22 +9,29 @@ public struct SimpleSpanProcessor: SpanProcessor {
     private let processor: BatchSpanProcessor
 
     /// Creates a processor that exports to `exporter`.
+    ///
+    /// - Parameter exportTimeout: How long one export may take before it is cancelled; `.zero` means no limit.
+    /// - Throws: ``TelemetryConfigurationError`` when `maxQueueSize` is below 1 or `exportTimeout` is negative.
     public init(
         exporter: any SpanExporter,
         maxQueueSize: Int = 2048,
         exportTimeout: Duration = .milliseconds(30000),
+        clock: any TelemetryClock = SystemClock(),
         logger: Logger = TelemetryDiagnostics.logger
-    ) {
-        self.processor = BatchSpanProcessor(
-            exporter: exporter,
-            configuration: .init(exportTimeout: exportTimeout, maxQueueSize: maxQueueSize),
-            logger: logger,
-            wakesPerSpan: true
+    ) throws {
+        // A zero delay makes the worker export whatever it sees, without waiting for a batch to fill.
+        let configuration = BatchSpanProcessor.Configuration(
+            scheduleDelay: .zero,
+            exportTimeout: exportTimeout,
+            maxQueueSize: maxQueueSize,
+            maxExportBatchSize: min(512, max(1, maxQueueSize))
         )
+        self.processor = try BatchSpanProcessor(exporter: exporter, configuration: configuration, clock: clock, logger: logger)
     }
 
-    /// What happened to the spans so far.
-    public var statistics: BatchSpanProcessor.Statistics { processor.statistics }
+    public var statistics: ExportStatistics { processor.statistics }
+
+    public func dropRemaining(reason: String) { processor.dropRemaining(reason: reason) }
 
     public func onEnd(_ span: RecordingSpan) { processor.onEnd(span) }
 

@@ -25,10 +25,22 @@ public protocol SpanProcessor: Sendable {
     /// Flushes, shuts the exporter down, and stops ``run()``. Spans that end afterwards are dropped.
     /// Calls after the first return at once.
     func shutdown() async throws
+
+    /// Called when a shutdown ran out of time: count every span still waiting as dropped, and log it once, so that
+    /// nothing is lost without a count. The default does nothing, for processors that hold no spans.
+    func dropRemaining(reason: String)
+
+    /// What happened to the spans so far, in the shape every processor shares. The default is all zeros, for
+    /// processors that export nothing.
+    var statistics: ExportStatistics { get }
 }
 
 extension SpanProcessor {
     public func onStart(_ span: RecordingSpan, parentContext: ServiceContext) {}
 
     public func run() async throws {}
+
+    public func dropRemaining(reason: String) {}
+
+    public var statistics: ExportStatistics { ExportStatistics() }
 }

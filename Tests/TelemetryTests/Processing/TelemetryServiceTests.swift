@@ -29,30 +29,66 @@ struct TelemetryServiceTests {
         #expect(telemetry.tracerProvider.isShutdown)
     }
 
-    @Test("shutdown keeps its deadline when an export hangs")
-    func deadline() async throws {
-        var configuration = TelemetryConfiguration()
-        configuration.traces.exporters = [HangingExporter(ignoresCancellation: true)]
-        configuration.traces.batchProcessor = .init(exportTimeout: .seconds(3600))
-        configuration.shutdownTimeout = .milliseconds(300)
-        let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
-        telemetry.tracerProvider.startSpan("stuck").end()
-        let group = ServiceGroup(services: [telemetry], logger: Logger(label: "test"))
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+    /// An application service that ends `count` spans, then returns or throws.
+    struct SpanningApp: Service {
+        let provider: TracerProvider
+        let count: Int
+        let throwsAtEnd: Bool
+
+        func run() async throws {
+            for index in 0..<count { provider.startSpan("span-\(index)").end() }
+            if throwsAtEnd { throw TestError() }
         }
-        #expect(elapsed < .seconds(5))
+    }
+
+    @Test("when the group cancels the service because the app returned or threw, every queued span is still exported",
+          arguments: [false, true])
+    func cancellationExportsEverything(appThrows: Bool) async throws {
+        let exporter = ConnectionBoundExporter()
+        var configuration = TelemetryConfiguration()
+        configuration.traces.exporters = [exporter]
+        configuration.traces.batchProcessor = .init(scheduleDelay: .seconds(3600))
+        let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
+        let app = SpanningApp(provider: telemetry.tracerProvider, count: 100, throwsAtEnd: appThrows)
+        // Default termination behaviour: when the app returns or throws, the group cancels the telemetry service.
+        let group = ServiceGroup(services: [telemetry, app], logger: Logger(label: "test"))
+        // The group reports the app's early end or its error; either way the spans must be out.
+        try? await group.run()
+        #expect(exporter.exported == 100, "the exporter's connection stayed up for the final export")
+        #expect(telemetry.tracerProvider.isShutdown)
+    }
+
+    @Test("when shutdown misses its deadline, what is left is counted as dropped and the service still ends")
+    func deadline() async throws {
+        let exporter = ParkingExporter()
+        let clock = TestClock()
+        var configuration = TelemetryConfiguration()
+        configuration.traces.exporters = [exporter]
+        configuration.traces.batchProcessor = .init(scheduleDelay: .seconds(3600), exportTimeout: .zero)
+        configuration.shutdownTimeout = .seconds(10)
+        configuration.clock = clock
+        let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
+        for index in 0..<600 { telemetry.tracerProvider.startSpan("span-\(index)").end() }
+        let group = ServiceGroup(services: [telemetry], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await exporter.waitForStarts(1)
+            await group.triggerGracefulShutdown()
+            // The shutdown deadline's timer: the worker itself waits on the stuck export, not on the clock.
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(10))
+            try await tasks.waitForAll()
+        }
+        let statistics = try #require(telemetry.tracerProvider.processors.first?.statistics)
+        #expect(statistics.dropped == 600, "the 512 spans stuck in the export and the 88 behind them")
+        #expect(statistics.queued == 0)
+        exporter.releaseAll()
     }
 
     @Test("the console exporter writes one line per span with ids, parent, name, kind, duration, status and attributes")
     func consoleLine() async throws {
         let lines = LineCollector()
-        let provider = TracerProvider(processors: [SimpleSpanProcessor(exporter: ConsoleSpanExporter(write: lines.append))])
+        let provider = TracerProvider(processors: [try SimpleSpanProcessor(exporter: ConsoleSpanExporter(write: lines.append))])
         let parent = provider.startSpan("parent", context: .topLevel, ofKind: .server, at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: 1_000_000_000))
         let child = provider.startSpan("child \"quoted\"", context: parent.context, ofKind: .client, at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: 1_000_000_000))
         child.attributes["http.response.status_code"] = 500
