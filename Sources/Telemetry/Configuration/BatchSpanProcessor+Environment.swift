@@ -3,13 +3,14 @@ extension BatchSpanProcessor.Configuration {
     init(environment: Environment) throws {
         let defaults = Self()
         let queueSize = try environment.integer("OTEL_BSP_MAX_QUEUE_SIZE", minimum: 1) ?? defaults.maxQueueSize
-        let batchSize = try environment.integer("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", minimum: 1) ?? defaults.maxExportBatchSize
-        guard batchSize <= queueSize else {
-            throw TelemetryConfigurationError(
-                variable: "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+        var batchSize = try environment.integer("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", minimum: 1) ?? defaults.maxExportBatchSize
+        if batchSize > queueSize {
+            try environment.reject(
+                "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
                 value: String(batchSize),
-                reason: "it must not exceed the queue size (\(queueSize), OTEL_BSP_MAX_QUEUE_SIZE)"
+                reason: "it must not exceed the queue size (\(queueSize), OTEL_BSP_MAX_QUEUE_SIZE); the queue size applies"
             )
+            batchSize = queueSize
         }
         self.init(
             scheduleDelay: try environment.milliseconds("OTEL_BSP_SCHEDULE_DELAY") ?? defaults.scheduleDelay,

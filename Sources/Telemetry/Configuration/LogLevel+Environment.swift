@@ -13,11 +13,12 @@ extension Logger.Level {
         case "error": return .error
         case "critical", "fatal": return .critical
         default:
-            throw TelemetryConfigurationError(
-                variable: "OTEL_LOG_LEVEL",
+            try environment.reject(
+                "OTEL_LOG_LEVEL",
                 value: raw,
                 reason: "expected trace, debug, info, notice, warn, error or critical"
             )
+            return nil
         }
     }
 }

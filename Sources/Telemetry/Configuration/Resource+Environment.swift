@@ -7,7 +7,12 @@ extension Resource {
     static func resolve(_ configuration: TelemetryConfiguration, environment: Environment) throws -> Resource {
         var fromEnvironment = SpanAttributes()
         if let raw = environment.string("OTEL_RESOURCE_ATTRIBUTES") {
-            fromEnvironment = try parseAttributes(raw, variable: "OTEL_RESOURCE_ATTRIBUTES")
+            do {
+                fromEnvironment = try parseAttributes(raw, variable: "OTEL_RESOURCE_ATTRIBUTES")
+            } catch let error as TelemetryConfigurationError {
+                // The specification discards the whole variable when any of it is malformed.
+                try environment.reject("OTEL_RESOURCE_ATTRIBUTES", value: raw, reason: error.reason + "; it is ignored")
+            }
         }
         var namedFromEnvironment = SpanAttributes()
         var namedInCode = SpanAttributes()

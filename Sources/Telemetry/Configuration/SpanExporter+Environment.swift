@@ -9,6 +9,7 @@ enum ExporterSelection {
         environment: Environment,
         factories: [any SpanExporterFactory],
         batch: BatchSpanProcessor.Configuration,
+        clock: any TelemetryClock,
         logger: Logger
     ) throws -> [any SpanProcessor] {
         // The specification's default is otlp; without the OTLP module registered there is nothing to send with.
@@ -18,26 +19,33 @@ enum ExporterSelection {
         for name in names {
             switch name {
             case "console", "logging":
-                processors.append(SimpleSpanProcessor(exporter: ConsoleSpanExporter(), logger: logger))
+                processors.append(try SimpleSpanProcessor(exporter: ConsoleSpanExporter(), clock: clock, logger: logger))
             case "none":
                 return []
             case let name where factories.contains { $0.name == name }:
                 for factory in factories where factory.name == name {
-                    let exporter = try factory.makeSpanExporter(environment: environment.values, logger: logger)
-                    processors.append(BatchSpanProcessor(exporter: exporter, configuration: batch, logger: logger))
+                    let exporter = try factory.makeSpanExporter(
+                        environment: environment.values,
+                        isStrict: environment.isStrict,
+                        logger: logger
+                    )
+                    processors.append(
+                        BatchSpanProcessor(exporter: exporter, validConfiguration: batch, clock: clock, logger: logger)
+                    )
                 }
             case "otlp":
-                throw TelemetryConfigurationError(
-                    variable: "OTEL_TRACES_EXPORTER",
+                try environment.reject(
+                    "OTEL_TRACES_EXPORTER",
                     value: environment.string("OTEL_TRACES_EXPORTER"),
                     reason: "the OTLP exporter lives in the TelemetryOTLP module: import it and bootstrap with "
-                        + "TelemetryConfiguration.otlp() or add OTLPSpanExporterFactory() to traces.exporterFactories"
+                        + "TelemetryConfiguration.otlp() or add OTLPSpanExporterFactory() to traces.exporterFactories; "
+                        + "spans are not exported"
                 )
             default:
-                throw TelemetryConfigurationError(
-                    variable: "OTEL_TRACES_EXPORTER",
+                try environment.reject(
+                    "OTEL_TRACES_EXPORTER",
                     value: environment.string("OTEL_TRACES_EXPORTER"),
-                    reason: "unknown exporter \"\(name)\"; expected otlp, console or none"
+                    reason: "unknown exporter \"\(name)\" is skipped; expected otlp, console or none"
                 )
             }
         }

@@ -23,8 +23,19 @@ public struct TelemetryConfiguration: Sendable {
     public var isDisabled: Bool?
     /// The level of the SDK's own diagnostics (`OTEL_LOG_LEVEL`, `info`).
     public var logLevel: Logger.Level?
+    /// Where the SDK reports its own diagnostics: configuration warnings, drops and failed exports. By default a
+    /// logger labelled `swift-telemetry` from your `LoggingSystem`, at ``logLevel``.
+    public var logger: Logger?
     /// The longest ``TelemetryService`` waits for the final flush on graceful shutdown. Default 10 seconds.
     public var shutdownTimeout: Duration = .seconds(10)
+    /// Whether an unusable `OTEL_*` value stops the bootstrap with a ``TelemetryConfigurationError`` instead of
+    /// logging one warning and using the default (`SWIFT_TELEMETRY_STRICT_CONFIGURATION`, default `false`).
+    ///
+    /// The specification asks for the warning, so that a typo in the environment never stops a service from
+    /// starting. Strict mode suits tools and tests, where a typo should fail loudly.
+    public var isStrict: Bool?
+    /// What the SDK's schedules, timeouts and deadlines are measured by. Tests pass `TelemetryTesting`'s `TestClock`.
+    public var clock: any TelemetryClock = SystemClock()
     /// Tracing settings.
     public var traces = Traces()
 
@@ -37,7 +48,8 @@ public struct TelemetryConfiguration: Sendable {
         public var sampler: (any Sampler)?
         /// Span limits; when set, the `OTEL_*_LIMIT` variables are not read.
         public var spanLimits: SpanLimits?
-        /// The batch processor's settings; when set, the `OTEL_BSP_*` variables are not read.
+        /// The batch processor's settings; when set, the `OTEL_BSP_*` variables are not read. Out-of-range values make
+        /// the bootstrap throw.
         public var batchProcessor: BatchSpanProcessor.Configuration?
         /// The exporters, each behind its own batch processor; when set, `OTEL_TRACES_EXPORTER` is not read.
         public var exporters: [any SpanExporter]?

@@ -21,8 +21,16 @@ public enum TelemetrySystem {
     /// Builds the SDK from `configuration` and `environment`, installs it process-wide, and returns the service that
     /// runs it.
     ///
-    /// - Throws: ``TelemetryConfigurationError`` for an invalid value, naming the variable and the value, or when
-    ///   called a second time. Nothing is installed when it throws.
+    /// An unusable `OTEL_*` value logs one warning naming the variable and the value, and the default applies, as
+    /// the specification says; set ``TelemetryConfiguration/isStrict`` to throw instead.
+    ///
+    /// It installs the tracer in swift-distributed-tracing's `InstrumentationSystem`, which can be bootstrapped only
+    /// once per process and stops the process on a second bootstrap. Call this instead of
+    /// `InstrumentationSystem.bootstrap`, never after it; to use the SDK beside another tracer, call
+    /// ``makeService(_:environment:)`` and bootstrap a `MultiplexInstrument` yourself.
+    ///
+    /// - Throws: ``TelemetryConfigurationError`` for a value set in code that is out of range, for an invalid
+    ///   `OTEL_*` value in strict mode, or when called a second time. Nothing is installed when it throws.
     public static func bootstrap(
         _ configuration: TelemetryConfiguration = TelemetryConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -42,16 +50,26 @@ public enum TelemetrySystem {
         _ configuration: TelemetryConfiguration = TelemetryConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> TelemetryService {
-        let environment = Environment(environment)
-        let logLevel = try configuration.logLevel ?? Logger.Level.telemetry(environment: environment) ?? .info
-        var logger = Logger(label: "swift-telemetry")
+        // The level is read first, with a logger at the default level, so that later warnings honour it.
+        var logger = configuration.logger ?? Logger(label: "swift-telemetry")
+        let levelEnvironment = Environment(environment, isStrict: configuration.isStrict, logger: logger)
+        let logLevel = try configuration.logLevel ?? Logger.Level.telemetry(environment: levelEnvironment) ?? .info
         logger.logLevel = logLevel
+        let environment = Environment(environment, isStrict: configuration.isStrict, logger: logger)
+        guard configuration.shutdownTimeout >= .zero else {
+            throw TelemetryConfigurationError(
+                variable: nil,
+                value: "shutdownTimeout = \(configuration.shutdownTimeout)",
+                reason: "it must not be negative"
+            )
+        }
         let provider = try makeTracerProvider(configuration, environment: environment, logger: logger)
         return TelemetryService(
             tracerProvider: provider,
             shutdownTimeout: configuration.shutdownTimeout,
             logLevel: logLevel,
-            logger: logger
+            logger: logger,
+            clock: configuration.clock
         )
     }
 
@@ -66,22 +84,26 @@ public enum TelemetrySystem {
         let resource = try Resource.resolve(configuration, environment: environment)
         let sampler = try traces.sampler ?? SamplerFactory.make(environment: environment)
         let limits = try traces.spanLimits ?? SpanLimits(environment: environment)
-        let batch = try traces.batchProcessor ?? BatchSpanProcessor.Configuration(environment: environment)
+        let batch = try (traces.batchProcessor ?? BatchSpanProcessor.Configuration(environment: environment)).validated()
         let propagators = try traces.propagators ?? PropagatorFactory.make(environment: environment)
+        let propagator = CompositePropagator(propagators)
+        if isDisabled {
+            // A disabled SDK builds no exporter: no connection, no background work.
+            return TracerProvider(resource: resource, sampler: AlwaysOffSampler(), processors: [], propagator: propagator)
+        }
         var processors = traces.processors
         if let exporters = traces.exporters {
-            processors += exporters.map { BatchSpanProcessor(exporter: $0, configuration: batch, logger: logger) }
+            processors += exporters.map {
+                BatchSpanProcessor(exporter: $0, validConfiguration: batch, clock: configuration.clock, logger: logger)
+            }
         } else {
             processors += try ExporterSelection.makeProcessors(
                 environment: environment,
                 factories: traces.exporterFactories,
                 batch: batch,
+                clock: configuration.clock,
                 logger: logger
             )
-        }
-        let propagator = CompositePropagator(propagators)
-        if isDisabled {
-            return TracerProvider(resource: resource, sampler: AlwaysOffSampler(), processors: [], propagator: propagator)
         }
         return TracerProvider(
             resource: resource,

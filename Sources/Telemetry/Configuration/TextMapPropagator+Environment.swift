@@ -12,10 +12,12 @@ enum PropagatorFactory {
             case "jaeger": propagators.append(JaegerPropagator())
             case "none": return []
             default:
-                throw TelemetryConfigurationError(
-                    variable: "OTEL_PROPAGATORS",
+                // The specification says to skip an unknown propagator with a warning and keep the others.
+                try environment.reject(
+                    "OTEL_PROPAGATORS",
                     value: environment.string("OTEL_PROPAGATORS"),
-                    reason: "unknown propagator \"\(name)\"; expected tracecontext, baggage, b3, b3multi, jaeger or none"
+                    reason: "unknown propagator \"\(name)\" is skipped; expected tracecontext, baggage, b3, b3multi, "
+                        + "jaeger or none"
                 )
             }
         }

@@ -10,6 +10,9 @@ public protocol SpanExporterFactory: Sendable {
 
     /// Makes the exporter from the process environment.
     ///
-    /// - Throws: ``TelemetryConfigurationError`` naming the variable and value that are invalid.
-    func makeSpanExporter(environment: [String: String], logger: Logger) throws -> any SpanExporter
+    /// Follow the specification's configuration rules: an unusable value is logged once through `logger`, naming the
+    /// variable and the value, and the default applies, unless `isStrict` is set.
+    ///
+    /// - Throws: ``TelemetryConfigurationError`` naming the variable and value that are invalid, in strict mode.
+    func makeSpanExporter(environment: [String: String], isStrict: Bool, logger: Logger) throws -> any SpanExporter
 }

@@ -17,8 +17,8 @@ public struct OTLPSpanExporterFactory: SpanExporterFactory {
 
     public var name: String { "otlp" }
 
-    public func makeSpanExporter(environment: [String: String], logger: Logger) throws -> any SpanExporter {
-        try OTLPSpanExporter(configuration: configuration, environment: environment, logger: logger)
+    public func makeSpanExporter(environment: [String: String], isStrict: Bool, logger: Logger) throws -> any SpanExporter {
+        try OTLPSpanExporter(configuration: configuration, environment: environment, isStrict: isStrict, logger: logger)
     }
 }
 

@@ -11,9 +11,12 @@ struct ConfigurationTests {
         try TelemetrySystem.makeService(configuration, environment: environment).tracerProvider
     }
 
+    /// The error strict mode throws for `environment`, or `nil`.
     func error(_ environment: [String: String]) -> TelemetryConfigurationError? {
+        var configuration = TelemetryConfiguration()
+        configuration.isStrict = true
         do {
-            _ = try provider(environment)
+            _ = try provider(environment, configuration)
             return nil
         } catch let error as TelemetryConfigurationError {
             return error
@@ -90,8 +93,9 @@ struct ConfigurationTests {
         #expect(provider.sampler.description.hasPrefix(description))
     }
 
-    @Test("an invalid value is a thrown error naming the variable and the value", arguments: [
+    static let invalidValues: [(String, String)] = [
         ("OTEL_BSP_MAX_QUEUE_SIZE", "lots"), ("OTEL_BSP_MAX_QUEUE_SIZE", "0"), ("OTEL_BSP_SCHEDULE_DELAY", "5s"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "-1"), ("OTEL_BSP_EXPORT_TIMEOUT", "1e3"),
         ("OTEL_BSP_EXPORT_TIMEOUT", "-1"), ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "x"), ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096"),
         ("OTEL_TRACES_SAMPLER", "sometimes"), ("OTEL_TRACES_SAMPLER", "xray"),
         ("OTEL_PROPAGATORS", "tracecontext,carrier-pigeon"), ("OTEL_PROPAGATORS", "xray"),
@@ -102,7 +106,9 @@ struct ConfigurationTests {
         ("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "x"), ("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "x"),
         ("OTEL_SDK_DISABLED", "yes"), ("OTEL_LOG_LEVEL", "loud"),
         ("OTEL_RESOURCE_ATTRIBUTES", "novalue"), ("OTEL_RESOURCE_ATTRIBUTES", "k=%ZZ"), ("OTEL_RESOURCE_ATTRIBUTES", "=v"),
-    ])
+    ]
+
+    @Test("in strict mode an invalid value is a thrown error naming the variable and the value", arguments: invalidValues)
     func invalid(variable: String, value: String) throws {
         let error = try #require(self.error([variable: value]))
         #expect(error.variable == variable)
@@ -110,7 +116,73 @@ struct ConfigurationTests {
         #expect(error.description.contains(value))
     }
 
-    @Test("a ratio outside 0...1 or not a number is an error naming OTEL_TRACES_SAMPLER_ARG", arguments: ["1.5", "-0.1", "half"])
+    @Test("by default an invalid value logs one warning naming the variable and the value, and the service starts",
+          arguments: invalidValues)
+    func warnsAndDefaults(variable: String, value: String) throws {
+        let capture = LogCapture()
+        var configuration = TelemetryConfiguration()
+        configuration.logger = capture.logger()
+        _ = try TelemetrySystem.makeService(configuration, environment: [variable: value])
+        let warnings = capture.warnings.filter { $0.contains(variable) }
+        #expect(warnings.count == 1, "\(capture.lines)")
+        #expect(warnings.first?.contains(value) == true)
+    }
+
+    @Test("an invalid value falls back to the specification's default")
+    func defaultsAfterWarning() throws {
+        let provider = try provider([
+            "OTEL_TRACES_SAMPLER": "sometimes", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT": "many", "OTEL_PROPAGATORS": "tracecontext,xray",
+            "OTEL_SDK_DISABLED": "yes", "OTEL_TRACES_EXPORTER": "zipkin,console",
+        ])
+        #expect(provider.sampler.description == ParentBasedSampler(root: AlwaysOnSampler()).description)
+        #expect(provider.limits.attributeCountLimit == 128)
+        #expect(provider.propagator.fields == ["traceparent", "tracestate"], "the unknown propagator is skipped, the rest kept")
+        #expect(provider.startSpan("enabled").isRecording, "only true disables the SDK")
+        #expect(provider.processors.count == 1, "the unknown exporter is skipped, the console kept")
+        let batch = try BatchSpanProcessor.Configuration(environment: Environment([
+            "OTEL_BSP_MAX_QUEUE_SIZE": "lots", "OTEL_BSP_SCHEDULE_DELAY": "-5", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "4096",
+        ]))
+        #expect(batch == BatchSpanProcessor.Configuration(maxQueueSize: 2048, maxExportBatchSize: 2048))
+    }
+
+    @Test("SWIFT_TELEMETRY_STRICT_CONFIGURATION=true turns strict mode on; a value in code wins over it")
+    func strictVariable() throws {
+        #expect(throws: TelemetryConfigurationError.self) {
+            try TelemetrySystem.makeService(environment: ["SWIFT_TELEMETRY_STRICT_CONFIGURATION": "true", "OTEL_LOG_LEVEL": "loud"])
+        }
+        var configuration = TelemetryConfiguration()
+        configuration.isStrict = false
+        _ = try TelemetrySystem.makeService(
+            configuration,
+            environment: ["SWIFT_TELEMETRY_STRICT_CONFIGURATION": "TRUE", "OTEL_LOG_LEVEL": "loud"]
+        )
+    }
+
+    @Test("durations and sizes of any magnitude are safe: they saturate instead of trapping")
+    func hugeValues() throws {
+        let batch = try BatchSpanProcessor.Configuration(environment: Environment([
+            "OTEL_BSP_SCHEDULE_DELAY": "9223372036854775807", "OTEL_BSP_EXPORT_TIMEOUT": "99999999999999999999999",
+            "OTEL_BSP_MAX_QUEUE_SIZE": "9223372036854775807",
+        ]))
+        #expect(batch.scheduleDelay == .longestConfigurable)
+        #expect(batch.exportTimeout == .longestConfigurable)
+        #expect(batch.maxQueueSize == Int.max)
+        #expect(Duration.longestConfigurable.saturatingNanoseconds > 0)
+        #expect(Duration.seconds(Int64.max).saturatingNanoseconds == Int64.max)
+        _ = try TelemetrySystem.makeService(environment: ["OTEL_BSP_MAX_QUEUE_SIZE": "9223372036854775807"])
+    }
+
+    @Test("out-of-range values set in code throw", arguments: [
+        { (configuration: inout TelemetryConfiguration) in configuration.traces.batchProcessor = .init(maxQueueSize: 0) },
+        { (configuration: inout TelemetryConfiguration) in configuration.shutdownTimeout = .seconds(-1) },
+    ] as [@Sendable (inout TelemetryConfiguration) -> Void])
+    func codeOutOfRange(change: @Sendable (inout TelemetryConfiguration) -> Void) {
+        var configuration = TelemetryConfiguration()
+        change(&configuration)
+        #expect(throws: TelemetryConfigurationError.self) { try TelemetrySystem.makeService(configuration, environment: [:]) }
+    }
+
+    @Test("in strict mode a ratio outside 0...1 or not a number is an error naming OTEL_TRACES_SAMPLER_ARG", arguments: ["1.5", "-0.1", "half"])
     func invalidRatio(value: String) throws {
         let error = try #require(self.error(["OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": value]))
         #expect(error.variable == "OTEL_TRACES_SAMPLER_ARG")
