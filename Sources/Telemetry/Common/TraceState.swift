@@ -1,7 +1,9 @@
 /// Vendor-specific trace data that travels with a span context, as the W3C `tracestate` header.
 ///
-/// Entries keep their order, most recently updated first. A header that breaks the W3C grammar is discarded
-/// whole, as the specification asks.
+/// Entries keep their order, most recently updated first. Keys and values follow the grammar of
+/// [W3C Trace Context Level 2](https://www.w3.org/TR/trace-context-2/#tracestate-header). A header with a malformed
+/// member or more than 32 members is discarded whole, as the specification asks; a repeated key is not malformed,
+/// and only its first (most recent) occurrence is kept.
 public struct TraceState: Hashable, Sendable {
     /// One `key=value` member.
     public struct Entry: Hashable, Sendable {
@@ -46,22 +48,29 @@ public struct TraceState: Hashable, Sendable {
         entries.removeAll { $0.key == key }
     }
 
-    /// Parses a `tracestate` header value. Returns `nil` when any member is malformed, a key repeats, or there are
-    /// more than 32 members. Empty members and optional white space around commas are allowed.
+    /// Parses a `tracestate` header value, or several `tracestate` fields joined with commas in the order they
+    /// arrived. Returns `nil` when any member is malformed or there are more than 32 distinct keys. Empty members and
+    /// optional white space around commas are allowed. A key that repeats keeps its first value: the left-most
+    /// member is the most recently updated, and dropping the whole list for a duplicate would lose every vendor's
+    /// state for one vendor's mistake.
     public init?(header: some StringProtocol) {
         var entries: [Entry] = []
-        let bytes = Array(header.utf8)
-        for rawMember in bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-            let member = rawMember.trimmingOWS()
+        let bytes = Array(header.utf8)[...]
+        var memberStart = bytes.startIndex
+        // Scanned member by member rather than split into an array: repeated keys are skipped, not fatal, so a long
+        // header of repeats would otherwise cost an array of slices as long as itself.
+        while memberStart <= bytes.endIndex {
+            let memberEnd = bytes[memberStart...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+            let member = bytes[memberStart..<memberEnd].trimmingOWS()
+            memberStart = memberEnd + 1
             if member.isEmpty { continue }
             guard let equals = member.firstIndex(of: UInt8(ascii: "=")) else { return nil }
             let key = member[member.startIndex..<equals]
             let value = member[(equals + 1)...]
             guard Self.isValidKey(key), Self.isValidValue(value) else { return nil }
-            let keyString = String(decoding: key, as: UTF8.self)
-            guard !entries.contains(where: { $0.key == keyString }) else { return nil }
-            entries.append(Entry(key: keyString, value: String(decoding: value, as: UTF8.self)))
-            guard entries.count <= Self.maximumEntries else { return nil }
+            if entries.contains(where: { $0.key.utf8.elementsEqual(key) }) { continue }
+            guard entries.count < Self.maximumEntries else { return nil }
+            entries.append(Entry(key: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
         }
         self.entries = entries
     }
@@ -78,23 +87,14 @@ public struct TraceState: Hashable, Sendable {
         return result
     }
 
+    /// Level 2's `key = ( lcalpha / DIGIT ) 0*255 ( keychar )`. Level 1 split keys at `@` into a tenant and a
+    /// system id with their own lengths; Level 2 makes `@` an ordinary key character, so `foo@` and `1abc` are keys.
     static func isValidKey(_ key: ArraySlice<UInt8>) -> Bool {
-        func isKeyChar(_ c: UInt8) -> Bool {
+        guard let first = key.first, key.count <= 256, isLowerAlpha(first) || isDigit(first) else { return false }
+        return key.dropFirst().allSatisfy { c in
             isLowerAlpha(c) || isDigit(c) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "*")
-                || c == UInt8(ascii: "/")
+                || c == UInt8(ascii: "/") || c == UInt8(ascii: "@")
         }
-        guard let first = key.first else { return false }
-        if let at = key.firstIndex(of: UInt8(ascii: "@")) {
-            // Multi-tenant key: tenant-id "@" system-id.
-            let tenant = key[key.startIndex..<at]
-            let system = key[(at + 1)...]
-            guard tenant.count >= 1, tenant.count <= 241, system.count >= 1, system.count <= 14 else { return false }
-            guard isLowerAlpha(first) || isDigit(first), tenant.dropFirst().allSatisfy(isKeyChar) else { return false }
-            guard let systemFirst = system.first, isLowerAlpha(systemFirst) else { return false }
-            return system.dropFirst().allSatisfy(isKeyChar)
-        }
-        guard key.count <= 256, isLowerAlpha(first) else { return false }
-        return key.dropFirst().allSatisfy(isKeyChar)
     }
 
     static func isValidValue(_ value: ArraySlice<UInt8>) -> Bool {

@@ -4,7 +4,9 @@ import Tracing
 ///
 /// `uber-trace-id` is `{trace-id}:{span-id}:{parent-span-id}:{flags}` in hex, where flag 0x01 means sampled and
 /// 0x02 (debug) is read as sampled; a URL-encoded value is accepted. Baggage is read only when the extractor is a
-/// ``KeyListingExtractor``, because the header names are not fixed.
+/// ``KeyListingExtractor``, because the header names are not fixed. Baggage read or written is bounded as
+/// ``W3CBaggagePropagator`` bounds its header: at most 180 members, each at most 4096 bytes as `name=value`, and
+/// 8192 bytes in all.
 /// See [Jaeger propagation](https://www.jaegertracing.io/docs/latest/client-libraries/#propagation-format).
 public struct JaegerPropagator: TextMapPropagator {
     static let baggagePrefix = "uberctx-"
@@ -22,8 +24,14 @@ public struct JaegerPropagator: TextMapPropagator {
             injector.inject(value, forKey: "uber-trace-id", into: &carrier)
         }
         if let baggage = context.baggage {
-            for entry in baggage.entries where W3CBaggagePropagator.isToken(Array(entry.name.utf8)[...]) {
-                injector.inject(PercentEncoding.encode(entry.value), forKey: Self.baggagePrefix + entry.name, into: &carrier)
+            var budget = BaggageBudget()
+            members: for entry in baggage.entries where W3CBaggagePropagator.isToken(Array(entry.name.utf8)[...]) {
+                let value = PercentEncoding.encode(entry.value)
+                switch budget.admit(name: entry.name, encodedValueLength: value.utf8.count) {
+                case .admit: injector.inject(value, forKey: Self.baggagePrefix + entry.name, into: &carrier)
+                case .skip: continue members
+                case .stop: break members
+                }
             }
         }
     }
@@ -38,12 +46,18 @@ public struct JaegerPropagator: TextMapPropagator {
         guard let listing = extractor as? any KeyListingExtractor else { return }
         let keys = Self.keys(of: carrier, using: listing)
         var baggage = context.baggage ?? Baggage()
-        for key in keys where key.lowercased().hasPrefix(Self.baggagePrefix) {
+        var budget = BaggageBudget()
+        members: for key in keys where key.lowercased().hasPrefix(Self.baggagePrefix) {
             let name = String(key.dropFirst(Self.baggagePrefix.count))
-            guard !name.isEmpty, let raw = extractor.extract(key: key, from: carrier),
-                let value = PercentEncoding.decode(raw.trimmedOWSBytes)
-            else { continue }
-            baggage.setValue(value, forName: name)
+            guard !name.isEmpty, let raw = extractor.extract(key: key, from: carrier) else { continue }
+            let encoded = raw.trimmedOWSBytes
+            // Values are decoded as W3C Baggage decodes them, so one service's baggage reads the same in either format.
+            guard let value = PercentEncoding.decode(encoded, invalidUTF8: .replace) else { continue }
+            switch budget.admit(name: name, encodedValueLength: encoded.count) {
+            case .admit: baggage.setValue(value, forName: name)
+            case .skip: continue members
+            case .stop: break members
+            }
         }
         context.baggage = baggage
     }
@@ -51,6 +65,35 @@ public struct JaegerPropagator: TextMapPropagator {
     private static func keys<Listing: KeyListingExtractor>(of carrier: Any, using extractor: Listing) -> [String] {
         guard let carrier = carrier as? Listing.Carrier else { return [] }
         return extractor.keys(in: carrier)
+    }
+
+    /// Counts `uberctx-` members against W3C Baggage's limits. Jaeger spends one header per member, so without a
+    /// budget a peer could make us read, or make us write, any number of them.
+    struct BaggageBudget {
+        enum Admission {
+            /// The member fits; it has been counted.
+            case admit
+            /// The member alone is too long; later ones may still fit.
+            case skip
+            /// The members or bytes are used up; read or write no more.
+            case stop
+        }
+
+        private var members = 0
+        private var bytes = 0
+
+        /// Counts a member as W3C Baggage would write it, `name=value`, with a comma before all but the first.
+        mutating func admit(name: String, encodedValueLength: Int) -> Admission {
+            let length = name.utf8.count + 1 + encodedValueLength
+            guard length <= W3CBaggagePropagator.maximumMemberLength else { return .skip }
+            let total = bytes + (members == 0 ? 0 : 1) + length
+            guard members < W3CBaggagePropagator.maximumMembers, total <= W3CBaggagePropagator.maximumHeaderLength else {
+                return .stop
+            }
+            members += 1
+            bytes = total
+            return .admit
+        }
     }
 
     static func parse(_ header: String) -> SpanContext? {

@@ -20,8 +20,17 @@ package enum PercentEncoding {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// Decodes `%XX` sequences. Returns `nil` for a malformed sequence or bytes that are not UTF-8.
-    package static func decode(_ bytes: some Collection<UInt8>) -> String? {
+    /// What ``decode(_:invalidUTF8:)`` does with decoded bytes that are not UTF-8.
+    package enum InvalidUTF8 {
+        /// Fail: for configuration and headers, where a mangled value must not be used.
+        case fail
+        /// Replace each invalid sequence with U+FFFD, as W3C Baggage requires for values.
+        case replace
+    }
+
+    /// Decodes `%XX` sequences. Returns `nil` for a malformed sequence, and for bytes that are not UTF-8 unless
+    /// `invalidUTF8` is ``InvalidUTF8/replace``.
+    package static func decode(_ bytes: some Collection<UInt8>, invalidUTF8: InvalidUTF8 = .fail) -> String? {
         var result = [UInt8]()
         result.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()
@@ -35,7 +44,10 @@ package enum PercentEncoding {
                 result.append(byte)
             }
         }
-        return String(validating: result, as: UTF8.self)
+        switch invalidUTF8 {
+        case .fail: return String(validating: result, as: UTF8.self)
+        case .replace: return String(decoding: result, as: UTF8.self)
+        }
     }
 }
 

@@ -6,6 +6,15 @@ import Tracing
 /// `Extractor` works. ``extract(_:into:using:)`` never fails: a missing or malformed header leaves the context as it
 /// was, so the next span starts a new trace. See the specification's
 /// [Propagators API](https://opentelemetry.io/docs/specs/otel/context/api-propagators/).
+///
+/// ## The carrier contract
+///
+/// When a header appears more than once, the `Extractor` must return every value, in the order received, joined
+/// with `","`: the one combination HTTP allows ([RFC 9110 §5.3](https://www.rfc-editor.org/rfc/rfc9110#section-5.3)).
+/// Propagators rely on it. Several `tracestate` or `baggage` fields then read as one list, as the W3C specifications
+/// ask. A repeated `traceparent` joins into a value that is not a `traceparent`, so it is ignored and the next span
+/// starts a new trace: with two parents on offer, guessing one would be worse. An extractor that returns only the
+/// first or the last value would hide the conflict and drop list members.
 public protocol TextMapPropagator: Sendable {
     /// The header names this propagator writes, lowercase.
     var fields: [String] { get }

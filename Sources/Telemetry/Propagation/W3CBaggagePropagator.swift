@@ -4,7 +4,9 @@ import Tracing
 ///
 /// Values are percent-encoded. The limits are the ones OpenTelemetry SDKs share: a header longer than 8192 bytes is
 /// ignored, a member longer than 4096 bytes is skipped, and at most 180 members are read or written.
-/// A malformed member is skipped; the others are kept. See [Baggage](https://www.w3.org/TR/baggage/).
+/// A malformed member is skipped; the others are kept. A value whose percent-decoded bytes are not UTF-8 is kept, with
+/// U+FFFD in place of each invalid sequence, as the specification requires.
+/// See [Baggage](https://www.w3.org/TR/baggage/).
 public struct W3CBaggagePropagator: TextMapPropagator {
     static let maximumHeaderLength = 8192
     static let maximumMemberLength = 4096
@@ -55,9 +57,9 @@ public struct W3CBaggagePropagator: TextMapPropagator {
         guard let pair = parts.first, let equals = pair.firstIndex(of: UInt8(ascii: "=")) else { return nil }
         let name = pair[pair.startIndex..<equals].trimmingOWS()
         let rawValue = pair[(equals + 1)...].trimmingOWS()
-        guard isToken(name), rawValue.allSatisfy(isBaggageOctet), let value = PercentEncoding.decode(rawValue) else {
-            return nil
-        }
+        guard isToken(name), rawValue.allSatisfy(isBaggageOctet),
+            let value = PercentEncoding.decode(rawValue, invalidUTF8: .replace)
+        else { return nil }
         var metadata: String?
         if parts.count > 1 {
             let properties = parts[1].trimmingOWS()

@@ -3,8 +3,9 @@ import Tracing
 /// Propagates the span context as W3C Trace Context: the `traceparent` and `tracestate` headers.
 ///
 /// Parsing follows the W3C grammar: lowercase hex only, version `ff` rejected, version `00` of exactly 55 characters,
-/// later versions accepted when their first four fields parse. An invalid `tracestate` is dropped while a valid
-/// `traceparent` is kept. See [Trace Context](https://www.w3.org/TR/trace-context/).
+/// later versions accepted when their first four fields parse. Of the trace flags only `sampled` (0x01) and `random`
+/// (0x02) are read and written; other bits are zeroed. An invalid `tracestate` is dropped while a valid `traceparent`
+/// is kept. See [Trace Context Level 2](https://www.w3.org/TR/trace-context-2/).
 public struct W3CTraceContextPropagator: TextMapPropagator {
     /// Creates the propagator.
     public init() {}
@@ -44,7 +45,7 @@ public struct W3CTraceContextPropagator: TextMapPropagator {
             buffer[35] = UInt8(ascii: "-")
             Hex.write(spanContext.spanID.value, into: buffer, at: 36)
             buffer[52] = UInt8(ascii: "-")
-            let flags = spanContext.traceFlags.rawValue
+            let flags = spanContext.traceFlags.intersection(.defined).rawValue
             buffer[53] = Hex.digits[Int(flags >> 4)]
             buffer[54] = Hex.digits[Int(flags & 0xF)]
             return 55
@@ -71,8 +72,9 @@ public struct W3CTraceContextPropagator: TextMapPropagator {
         else { return nil }
         let spanID = SpanID(spanValue)
         guard traceID.isValid, spanID.isValid else { return nil }
-        // Flags other than "sampled" are only defined for version 00 and later; future versions may reuse bits.
-        let traceFlags = TraceFlags(rawValue: UInt8(truncatingIfNeeded: flags))
+        // Bits beyond sampled and random are undefined today, and a later version may give them a meaning this
+        // version cannot honour; zeroing them keeps us from passing on a promise we do not understand.
+        let traceFlags = TraceFlags(rawValue: UInt8(truncatingIfNeeded: flags)).intersection(.defined)
         return SpanContext(traceID: traceID, spanID: spanID, traceFlags: traceFlags, isRemote: true)
     }
 }
