@@ -9,6 +9,15 @@ public protocol IDGenerator: Sendable {
     func newTraceID() -> TraceID
     /// Returns a new, valid (not zero) span id.
     func newSpanID() -> SpanID
+    /// Whether at least the right-most 7 bytes of every trace id are random or pseudo-random. When `true`, new
+    /// traces carry the W3C ``TraceFlags/random`` flag, which lets samplers downstream rely on that randomness.
+    /// The default is `false`: a generator that does not say so may be encoding timestamps or counters.
+    var generatesRandomTraceIDs: Bool { get }
+}
+
+extension IDGenerator {
+    /// `false`: a generator's trace ids are not assumed random unless it says so.
+    public var generatesRandomTraceIDs: Bool { false }
 }
 
 /// The default ``IDGenerator``: uniformly distributed random ids, with no system call and no lock per id.
@@ -18,6 +27,9 @@ public protocol IDGenerator: Sendable {
 public struct RandomIDGenerator: IDGenerator {
     /// Creates the generator. Every instance draws from the same process-wide sequence.
     public init() {}
+
+    /// `true`: all 16 bytes of a trace id come from the pseudo-random sequence.
+    public var generatesRandomTraceIDs: Bool { true }
 
     @inlinable
     public func newTraceID() -> TraceID {
@@ -67,3 +79,9 @@ public struct RandomIDGenerator: IDGenerator {
 }
 
 private let randomIDState = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+/// A generator whose trace ids are ``RandomIDGenerator/traceID(seed:)`` of a 64-bit seed, so that an unsampled local
+/// trace can carry the seed inline instead of a trace-wide object.
+protocol SeededTraceIDGenerator: IDGenerator {}
+
+extension RandomIDGenerator: SeededTraceIDGenerator {}

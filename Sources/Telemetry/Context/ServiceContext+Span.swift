@@ -4,8 +4,8 @@ import Tracing
 ///
 /// A recording span is stored as its object, so the context holds one reference and no box. A non-recording span
 /// is stored as its span id and a reference to trace-wide state that its non-recording children share, so a child of
-/// an unsampled parent costs no allocation of its own. A local trace that was never sampled, with no flags and no
-/// trace state, needs no trace-wide state at all: its trace id is kept as the seed ``RandomIDGenerator`` made it
+/// an unsampled parent costs no allocation of its own. A local trace that was never sampled, with only the random flag
+/// and no trace state, needs no trace-wide state at all: its trace id is kept as the seed ``RandomIDGenerator`` made it
 /// from, so neither the root nor its children allocate. Every case fits a context value's three-word inline storage.
 @usableFromInline
 enum ContextSpan: Sendable {
@@ -26,7 +26,7 @@ enum ContextSpan: Sendable {
                 isRemote: trace.isRemote
             )
         case .unsampledLocal(let traceSeed, let spanID):
-            return SpanContext(traceID: RandomIDGenerator.traceID(seed: traceSeed), spanID: spanID, traceFlags: [])
+            return SpanContext(traceID: RandomIDGenerator.traceID(seed: traceSeed), spanID: spanID, traceFlags: .random)
         }
     }
 }

@@ -10,8 +10,10 @@ final class ProviderState: Sendable {
     let processors: [any SpanProcessor]
     let propagator: any TextMapPropagator
     let isShutdown = Atomic<Bool>(false)
-    /// Whether ids come from ``RandomIDGenerator``, whose trace ids an unsampled span can carry as an 8-byte seed.
+    /// Whether trace ids come from a seed (``SeededTraceIDGenerator``), which an unsampled span can carry in 8 bytes.
     let usesRandomIDs: Bool
+    /// The flags a new trace starts with: ``TraceFlags/random`` when the generator says its trace ids are random.
+    let rootTraceFlags: TraceFlags
 
     init(
         resource: Resource,
@@ -27,7 +29,8 @@ final class ProviderState: Sendable {
         self.limits = limits
         self.processors = processors
         self.propagator = propagator
-        self.usesRandomIDs = idGenerator is RandomIDGenerator
+        self.usesRandomIDs = idGenerator is any SeededTraceIDGenerator
+        self.rootTraceFlags = idGenerator.generatesRandomTraceIDs ? .random : []
     }
 
     /// A new trace: its id and, from the default generator, the seed it was made from.
@@ -102,7 +105,7 @@ final class TracerState: Sendable {
             return nonRecording(spanID, in: context, parent: parent, parentSpanContext, traceID, traceSeed, result.traceState)
         }
 
-        var flags = parentSpanContext?.traceFlags ?? []
+        var flags = inheritedFlags(parentSpanContext)
         if result.decision == .recordAndSample { flags.insert(.sampled) } else { flags.remove(.sampled) }
         var spanAttributes = attributes
         if !result.attributes.isEmpty { spanAttributes.merge(result.attributes) }
@@ -124,6 +127,12 @@ final class TracerState: Sendable {
         return TelemetrySpan(context: context, recordingSpan: span)
     }
 
+    /// The flags a span starts from: its parent's, without bits W3C does not define, or a new trace's.
+    @inline(__always)
+    private func inheritedFlags(_ parentSpanContext: SpanContext?) -> TraceFlags {
+        parentSpanContext.map { $0.traceFlags.intersection(.defined) } ?? provider.rootTraceFlags
+    }
+
     private func nonRecording(
         _ spanID: SpanID,
         in context: ServiceContext,
@@ -133,10 +142,11 @@ final class TracerState: Sendable {
         _ traceSeed: UInt64?,
         _ traceState: TraceState
     ) -> TelemetrySpan {
-        var flags = parentSpanContext?.traceFlags ?? []
+        var flags = inheritedFlags(parentSpanContext)
         flags.remove(.sampled)
         let span: ContextSpan
-        if let traceSeed, flags.isEmpty, traceState.isEmpty {
+        // A seed means the default generator made the trace id, so the trace carries exactly the random flag.
+        if let traceSeed, flags == .random, traceState.isEmpty {
             span = .unsampledLocal(traceSeed: traceSeed, spanID)
         } else if case .nonRecording(_, let parentTrace)? = parent, !parentTrace.isRemote, parentTrace.traceFlags == flags,
             parentTrace.traceState == traceState
