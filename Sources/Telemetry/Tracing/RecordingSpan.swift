@@ -30,6 +30,13 @@ public final class RecordingSpan: Sendable {
         var droppedLinks = 0
         var status: SpanStatus?
         var endTime: UInt64?
+        /// In-place attribute changes under way: their attributes are out of the lock until they are put back.
+        var attributeWriters = 0
+        /// The end time of an ``end(at:)`` that came while attributes were out; the last writer ends the span.
+        var pendingEndTime: UInt64?
+
+        /// Whether the span ended, or its end waits only for an in-place attribute change to finish.
+        var isEnding: Bool { endTime != nil || pendingEndTime != nil }
     }
 
     init(
@@ -52,6 +59,7 @@ public final class RecordingSpan: Sendable {
         let limits = tracer.provider.limits
         var state = State(name: name, attributes: attributes)
         state.droppedAttributes = state.attributes.trim(toCount: limits.attributeCountLimit)
+        state.attributes.truncateStrings(to: limits.attributeValueLengthLimit)
         for link in links { state.append(link, limits: limits) }
         self.state = Mutex(state)
     }
@@ -59,11 +67,11 @@ public final class RecordingSpan: Sendable {
     /// The span's name. Changing it after the span ended has no effect.
     public var name: String {
         get { state.withLock { $0.name } }
-        set { state.withLock { if $0.endTime == nil { $0.name = newValue } } }
+        set { state.withLock { if !$0.isEnding { $0.name = newValue } } }
     }
 
     /// Whether the span still records: `true` until it ends.
-    public var isRecording: Bool { state.withLock { $0.endTime == nil } }
+    public var isRecording: Bool { state.withLock { !$0.isEnding } }
 
     /// Whether ``end(at:)`` was called.
     public var hasEnded: Bool { !isRecording }
@@ -71,14 +79,15 @@ public final class RecordingSpan: Sendable {
     /// Sets one attribute. When the span already holds the maximum number of attributes, a new key is dropped and
     /// counted, while an existing key is still updated. A `nil` value removes the key.
     public func setAttribute(_ key: String, _ value: SpanAttribute?) {
-        let limit = tracer.provider.limits.attributeCountLimit
+        let limits = tracer.provider.limits
+        let value = limits.attributeValueLengthLimit.map { value?.truncatingStrings(to: $0) } ?? value
         state.withLock { state in
-            guard state.endTime == nil else { return }
+            guard !state.isEnding else { return }
             guard let value else {
                 state.attributes.set(key, value: nil)
                 return
             }
-            if state.attributes.count >= limit, state.attributes.get(key) == nil {
+            if state.attributes.count >= limits.attributeCountLimit, state.attributes.get(key) == nil {
                 state.droppedAttributes += 1
             } else {
                 state.attributes.reserveInitialCapacity()
@@ -89,17 +98,20 @@ public final class RecordingSpan: Sendable {
 
     /// All attributes, as swift-distributed-tracing's value type.
     ///
-    /// `SpanAttributes` is unordered, so when one change adds more keys than the limit allows, which of the new keys
-    /// are dropped is unspecified. ``setAttribute(_:_:)`` keeps existing keys and drops new ones.
+    /// At the count limit, keys the span already holds are kept and new keys are dropped and counted, whichever way
+    /// they are set; when one change adds more new keys than there is room for, which of the new keys are dropped
+    /// is unspecified, since `SpanAttributes` is unordered.
     public var attributes: SpanAttributes {
         get { state.withLock { $0.attributes } }
         set {
             var newValue = newValue
-            let dropped = newValue.trim(toCount: tracer.provider.limits.attributeCountLimit)
+            let limits = tracer.provider.limits
+            newValue.truncateStrings(to: limits.attributeValueLengthLimit)
             state.withLock { state in
-                guard state.endTime == nil else { return }
+                guard !state.isEnding else { return }
+                let existing = state.attributes
+                state.droppedAttributes += newValue.trim(toCount: limits.attributeCountLimit) { existing.get($0) == nil }
                 state.attributes = newValue
-                state.droppedAttributes += dropped
             }
         }
         _modify {
@@ -111,20 +123,29 @@ public final class RecordingSpan: Sendable {
 
     /// The attributes moved out for an in-place change: moving leaves them uniquely referenced, so the caller's
     /// change does not copy them. After the span ended, an empty set whose changes are dropped.
+    ///
+    /// While they are out, ``end(at:)`` does not hand the span to the processors: the change puts them back and
+    /// then ends the span, so that no processor sees a span without its attributes and no change lands after the end.
     @usableFromInline
     struct TakenAttributes {
         @usableFromInline var attributes: SpanAttributes
         let isEnded: Bool
+        /// The keys the span held before the change, so that at the count limit the new keys are the ones dropped.
+        let existingKeys: AttributeKeys
+
+        @usableFromInline
+        static var ended: TakenAttributes { TakenAttributes(attributes: SpanAttributes(), isEnded: true, existingKeys: AttributeKeys()) }
     }
 
     @usableFromInline
     func takeAttributes() -> TakenAttributes {
         state.withLock { state in
-            guard state.endTime == nil else { return TakenAttributes(attributes: SpanAttributes(), isEnded: true) }
+            guard !state.isEnding else { return .ended }
             var taken = SpanAttributes()
             swap(&taken, &state.attributes)
             taken.reserveInitialCapacity()
-            return TakenAttributes(attributes: taken, isEnded: false)
+            state.attributeWriters += 1
+            return TakenAttributes(attributes: taken, isEnded: false, existingKeys: AttributeKeys(taken))
         }
     }
 
@@ -132,15 +153,24 @@ public final class RecordingSpan: Sendable {
     func restoreAttributes(_ taken: TakenAttributes) {
         guard !taken.isEnded else { return }
         var attributes = taken.attributes
-        let limit = tracer.provider.limits.attributeCountLimit
-        state.withLock { state in
+        let limits = tracer.provider.limits
+        attributes.truncateStrings(to: limits.attributeValueLengthLimit)
+        let endsNow = state.withLock { state -> Bool in
             // Another thread set attributes meanwhile: keep its values for keys this change left alone.
             state.attributes.forEach { key, value in
                 if attributes.get(key) == nil { attributes.set(key, value: value) }
             }
-            state.droppedAttributes += attributes.trim(toCount: limit)
+            state.droppedAttributes += attributes.trim(toCount: limits.attributeCountLimit) {
+                !taken.existingKeys.contains($0)
+            }
             state.attributes = attributes
+            state.attributeWriters -= 1
+            guard state.attributeWriters == 0, let endTime = state.pendingEndTime else { return false }
+            state.endTime = endTime
+            state.pendingEndTime = nil
+            return true
         }
+        if endsNow { notifyEnd() }
     }
 
     /// Adds an event. Past the event limit the event is dropped and counted.
@@ -149,9 +179,10 @@ public final class RecordingSpan: Sendable {
         let limits = tracer.provider.limits
         var attributes = attributes
         let dropped = attributes.trim(toCount: limits.attributePerEventCountLimit)
+        attributes.truncateStrings(to: limits.attributeValueLengthLimit)
         let event = SpanData.Event(name: name, time: time, attributes: attributes, droppedAttributeCount: dropped)
         state.withLock { state in
-            guard state.endTime == nil else { return }
+            guard !state.isEnding else { return }
             if state.events.count >= limits.eventCountLimit {
                 state.droppedEvents += 1
             } else {
@@ -174,7 +205,7 @@ public final class RecordingSpan: Sendable {
     public func addLink(_ link: SpanData.Link) {
         let limits = tracer.provider.limits
         state.withLock { state in
-            guard state.endTime == nil else { return }
+            guard !state.isEnding else { return }
             state.append(link, limits: limits)
         }
     }
@@ -183,7 +214,7 @@ public final class RecordingSpan: Sendable {
     /// status has none.
     public func setStatus(_ status: SpanStatus) {
         state.withLock { state in
-            guard state.endTime == nil, state.status?.code != .ok else { return }
+            guard !state.isEnding, state.status?.code != .ok else { return }
             switch status.code {
             case .ok: state.status = SpanStatus(code: .ok)
             case .error: state.status = status
@@ -198,21 +229,28 @@ public final class RecordingSpan: Sendable {
     public func end(at time: UInt64? = nil) {
         let time = time ?? DefaultTracerClock.now.nanosecondsSinceEpoch
         let ended = state.withLock { state -> Bool in
-            guard state.endTime == nil else { return false }
+            guard !state.isEnding else { return false }
+            guard state.attributeWriters == 0 else {
+                state.pendingEndTime = time
+                return false
+            }
             state.endTime = time
             return true
         }
-        guard ended else { return }
+        if ended { notifyEnd() }
+    }
+
+    private func notifyEnd() {
         for processor in tracer.provider.processors {
             processor.onEnd(self)
         }
     }
 
-    /// The span as an immutable value, with the value length limit applied.
+    /// The span as an immutable value. Limits were applied as values were set.
     public var spanData: SpanData {
         let state = state.withLock { $0 }
         let provider = tracer.provider
-        var data = SpanData(
+        let data = SpanData(
             name: state.name,
             kind: kind,
             spanContext: spanContext,
@@ -230,15 +268,6 @@ public final class RecordingSpan: Sendable {
             resource: provider.resource,
             instrumentationScope: tracer.scope
         )
-        if let limit = provider.limits.attributeValueLengthLimit {
-            data.attributes = data.attributes.truncatingStrings(to: limit)
-            for index in data.events.indices {
-                data.events[index].attributes = data.events[index].attributes.truncatingStrings(to: limit)
-            }
-            for index in data.links.indices {
-                data.links[index].attributes = data.links[index].attributes.truncatingStrings(to: limit)
-            }
-        }
         return data
     }
 }
@@ -251,6 +280,7 @@ extension RecordingSpan.State {
         }
         var link = link
         link.droppedAttributeCount += link.attributes.trim(toCount: limits.attributePerLinkCountLimit)
+        link.attributes.truncateStrings(to: limits.attributeValueLengthLimit)
         links.append(link)
     }
 }
@@ -264,5 +294,36 @@ extension SpanAttributes {
         // stdlib entry point, which looks up generic metadata on every call. Room for 6 is a table of 8 buckets, about
         // 500 bytes; room for 8 would double it, and a queue full of ended spans is mostly these tables.
         if isEmpty { self = SpanAttributes([String: SpanAttribute](minimumCapacity: 6)) }
+    }
+}
+
+/// The keys of a span's attributes before an in-place change. Up to eight are kept inline, so that the common
+/// change costs no allocation; more go into a set.
+@usableFromInline
+struct AttributeKeys {
+    private var inline = InlineArray<8, String>(repeating: "")
+    private var inlineCount = 0
+    private var overflow: Set<String>?
+
+    init() {}
+
+    init(_ attributes: SpanAttributes) {
+        guard !attributes.isEmpty else { return }
+        if attributes.count > 8 {
+            var keys = Set<String>(minimumCapacity: attributes.count)
+            attributes.forEach { key, _ in keys.insert(key) }
+            overflow = keys
+            return
+        }
+        attributes.forEach { key, _ in
+            inline[inlineCount] = key
+            inlineCount += 1
+        }
+    }
+
+    func contains(_ key: String) -> Bool {
+        if let overflow { return overflow.contains(key) }
+        for index in 0..<inlineCount where inline[index] == key { return true }
+        return false
     }
 }

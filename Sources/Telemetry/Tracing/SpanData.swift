@@ -76,30 +76,54 @@ public struct SpanData: Sendable {
 }
 
 extension SpanAttributes {
-    /// Keeps at most `limit` attributes and returns how many it removed.
-    mutating func trim(toCount limit: Int) -> Int {
+    /// Keeps at most `limit` attributes and returns how many it removed. Only keys for which `isNew` is true are
+    /// removed, so that at the limit the attributes a span already holds win over new ones, as the specification
+    /// says; when fewer keys are new than must go, the rest are taken from the others.
+    mutating func trim(toCount limit: Int, isNew: (String) -> Bool = { _ in true }) -> Int {
         let excess = count - limit
         guard excess > 0 else { return 0 }
         var victims: [String] = []
         victims.reserveCapacity(excess)
         forEach { key, _ in
-            if victims.count < excess { victims.append(key) }
+            if victims.count < excess, isNew(key) { victims.append(key) }
+        }
+        if victims.count < excess {
+            forEach { key, _ in
+                if victims.count < excess, !isNew(key) { victims.append(key) }
+            }
         }
         for key in victims { set(key, value: nil) }
         return excess
     }
 
-    /// Returns the attributes with every string shortened to `limit` characters.
-    func truncatingStrings(to limit: Int) -> SpanAttributes {
+    /// Shortens every string value to `limit` characters, when there is a limit.
+    mutating func truncateStrings(to limit: Int?) {
+        guard let limit else { return }
+        var needsChange = false
+        forEach { _, value in
+            if !needsChange, value.exceeds(limit) { needsChange = true }
+        }
+        guard needsChange else { return }
         var result = SpanAttributes()
         forEach { key, value in
             result.set(key, value: value.truncatingStrings(to: limit))
         }
-        return result
+        self = result
     }
 }
 
 extension SpanAttribute {
+    /// Whether truncating to `limit` would change the value. A `stringConvertible` value always counts, since it
+    /// becomes a plain string that can no longer change.
+    func exceeds(_ limit: Int) -> Bool {
+        switch self {
+        case .string(let value): return value.utf8.count > limit && value.count > limit
+        case .stringArray(let values): return values.contains { $0.utf8.count > limit && $0.count > limit }
+        case .stringConvertible, .stringConvertibleArray: return true
+        default: return false
+        }
+    }
+
     func truncatingStrings(to limit: Int) -> SpanAttribute {
         func cut(_ string: String) -> String { string.count > limit ? String(string.prefix(limit)) : string }
         switch self {

@@ -37,7 +37,7 @@ public struct TelemetrySpan: Tracing.Span {
         nonmutating set { recordingSpan?.attributes = newValue }
         nonmutating _modify {
             // One coroutine level, not a nested call to the span's own accessor: each level costs a frame.
-            var taken = recordingSpan?.takeAttributes() ?? RecordingSpan.TakenAttributes(attributes: SpanAttributes(), isEnded: true)
+            var taken = recordingSpan?.takeAttributes() ?? .ended
             defer { recordingSpan?.restoreAttributes(taken) }
             yield &taken.attributes
         }
