@@ -39,9 +39,29 @@ public enum TelemetrySystem {
         guard !isBootstrapped.exchange(true, ordering: .acquiringAndReleasing) else {
             throw TelemetryConfigurationError.alreadyBootstrapped()
         }
+        do {
+            try checkUnbootstrapped(InstrumentationSystem.instrument)
+        } catch {
+            isBootstrapped.store(false, ordering: .releasing)
+            throw error
+        }
         TelemetryDiagnostics.logLevel = service.logLevel
         InstrumentationSystem.bootstrap(service.tracerProvider)
         return service
+    }
+
+    /// Throws when `instrument`, what `InstrumentationSystem` hands out now, shows that something else bootstrapped
+    /// it: a second `InstrumentationSystem.bootstrap` would stop the process. A no-op bootstrapped on purpose cannot
+    /// be told apart from none, which is why the documentation says never to bootstrap before this.
+    static func checkUnbootstrapped(_ instrument: any Instrument) throws {
+        guard instrument is NoOpInstrument || instrument is NoOpTracer else {
+            throw TelemetryConfigurationError(
+                variable: nil,
+                value: nil,
+                reason: "InstrumentationSystem was already bootstrapped with \(type(of: instrument)); a second bootstrap "
+                    + "would stop the process. Use TelemetrySystem.makeService and a MultiplexInstrument instead"
+            )
+        }
     }
 
     /// Builds the SDK from `configuration` and `environment` without installing it anywhere: for tests, and for

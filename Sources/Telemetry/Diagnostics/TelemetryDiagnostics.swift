@@ -4,7 +4,8 @@ import Synchronization
 /// The SDK's own diagnostics: dropped spans, failed exports and configuration problems, reported through swift-log.
 ///
 /// The level comes from `OTEL_LOG_LEVEL` (default `info`) when ``TelemetrySystem`` bootstraps. Messages go to
-/// whatever `LoggingSystem` the application bootstrapped, under the label `swift-telemetry`.
+/// whatever `LoggingSystem` the application bootstrapped, under the label `swift-telemetry`. Components built by
+/// ``TelemetrySystem`` log through the logger it passes them, ``TelemetryConfiguration/logger`` when set.
 public enum TelemetryDiagnostics {
     private static let level = Mutex<Logger.Level>(.info)
 
@@ -15,8 +16,9 @@ public enum TelemetryDiagnostics {
         return logger
     }
 
-    /// The level of the SDK's own messages.
-    public static var logLevel: Logger.Level {
+    /// The level of the SDK's own messages: set once by ``TelemetrySystem/bootstrap(_:environment:)``; pass a logger
+    /// of your own in ``TelemetryConfiguration/logger`` to choose it yourself.
+    static var logLevel: Logger.Level {
         get { level.withLock { $0 } }
         set { level.withLock { $0 = newValue } }
     }

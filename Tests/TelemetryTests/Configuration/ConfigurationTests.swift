@@ -263,4 +263,17 @@ struct ConfigurationTests {
             try TelemetrySystem.bootstrap(environment: [:])
         }
     }
+
+    @Test("an InstrumentationSystem bootstrapped by something else is detected instead of trapping")
+    func foreignBootstrap() throws {
+        struct OtherTracer: Instrument {
+            func inject<Carrier, Inject: Injector>(_ context: ServiceContext, into carrier: inout Carrier, using injector: Inject)
+            where Inject.Carrier == Carrier {}
+            func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
+            where Extract.Carrier == Carrier {}
+        }
+        #expect(throws: TelemetryConfigurationError.self) { try TelemetrySystem.checkUnbootstrapped(OtherTracer()) }
+        try TelemetrySystem.checkUnbootstrapped(NoOpInstrument())
+        try TelemetrySystem.checkUnbootstrapped(NoOpTracer())
+    }
 }
