@@ -83,7 +83,7 @@ public struct ConsoleSpanExporter: SpanExporter {
 
     static func attributesText(_ attributes: SpanAttributes) -> String {
         var pairs: [String] = []
-        attributes.forEach { key, value in pairs.append("\(key)=\(valueText(value))") }
+        attributes.forEach { key, value in pairs.append("\(escaped(key))=\(valueText(value))") }
         return pairs.sorted().joined(separator: ", ")
     }
 
@@ -106,16 +106,26 @@ public struct ConsoleSpanExporter: SpanExporter {
     }
 
     static func quoted(_ string: String) -> String {
-        var result = "\""
+        "\"" + escaped(string) + "\""
+    }
+
+    /// `string` with quotes, backslashes and every control character escaped, so that a value cannot forge a line
+    /// or move the terminal's cursor.
+    static func escaped(_ string: String) -> String {
+        var result = ""
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.properties.generalCategory == .control:
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
             default: result.unicodeScalars.append(scalar)
             }
         }
-        return result + "\""
+        return result
     }
 
     static func timestamp(_ nanoseconds: UInt64) -> String {
