@@ -32,10 +32,12 @@ public struct Tracers: Sendable {
 
     static let telemetry: Tracers = {
         func make(_ sampler: any Sampler) -> TracerProvider {
+            // The configuration is valid for any queue size of 512 or more, so the processor is always made.
+            let processor = try? BatchSpanProcessor(exporter: DiscardingSpanExporter(), configuration: .init(maxQueueSize: queueSize))
             let provider = TracerProvider(
                 resource: Resource(attributes: ["service.name": "benchmark"]),
                 sampler: sampler,
-                processors: [BatchSpanProcessor(exporter: DiscardingSpanExporter(), configuration: .init(maxQueueSize: queueSize))]
+                processors: processor.map { [$0] } ?? []
             )
             Background.run { try await provider.run() }
             return provider

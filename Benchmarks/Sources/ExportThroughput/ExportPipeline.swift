@@ -27,7 +27,7 @@ struct ExportPipeline: Sendable {
             }
             let provider = TracerProvider(
                 resource: Resource(attributes: ["service.name": "benchmark"]),
-                processors: [BatchSpanProcessor(exporter: exporter, configuration: batch)]
+                processors: [try BatchSpanProcessor(exporter: exporter, configuration: batch)]
             )
             tracer = provider.tracer(name: "benchmark")
             run = { try await provider.run() }
