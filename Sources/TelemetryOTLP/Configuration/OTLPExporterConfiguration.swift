@@ -28,6 +28,9 @@ public struct OTLPRetryPolicy: Sendable, Hashable {
     public var multiplier: Double
 
     /// Creates a policy; each wait is drawn at random between half and all of the current backoff.
+    ///
+    /// A collector's `Retry-After` (HTTP) or `RetryInfo` (gRPC) delay is the least a wait lasts, and the backoff still
+    /// applies, so `Retry-After: 0` still backs off. No wait is shorter than 50 milliseconds.
     public init(initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(5), multiplier: Double = 1.5) {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
@@ -38,9 +41,10 @@ public struct OTLPRetryPolicy: Sendable, Hashable {
 /// What you set in code for the OTLP exporter. Anything left `nil` comes from the `OTEL_EXPORTER_OTLP_TRACES_*`
 /// variable, then the `OTEL_EXPORTER_OTLP_*` one, then the specification's default.
 public struct OTLPExporterConfiguration: Sendable {
-    /// The full URL to send to, used as is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). `OTEL_EXPORTER_OTLP_ENDPOINT`
-    /// is a base URL to which HTTP adds `/v1/traces`. Defaults: `http://localhost:4317` for gRPC and
-    /// `http://localhost:4318/v1/traces` for HTTP.
+    /// The full URL to send to, used as is, query string included (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` is a base URL to which HTTP adds `/v1/traces`. Defaults: `http://localhost:4317`
+    /// for gRPC and `http://localhost:4318/v1/traces` for HTTP. User-info (`user:pass@`) is never sent, logged or
+    /// shown, as RFC 9110 requires; put credentials in ``headers``.
     public var endpoint: String?
     /// The transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`, default `http/protobuf`).
     public var `protocol`: OTLPProtocol?
@@ -48,11 +52,14 @@ public struct OTLPExporterConfiguration: Sendable {
     /// default `false`). An `http` or `https` scheme decides by itself.
     public var insecure: Bool?
     /// Headers sent with every export, such as an API key (`OTEL_EXPORTER_OTLP_HEADERS`, percent-decoded).
-    /// Their values never appear in logs or errors.
+    /// Their values never appear in logs or errors. Names must be RFC 9110 tokens and values must not hold control
+    /// characters other than tab (for gRPC: printable ASCII only); the exporter's initializer throws otherwise,
+    /// naming the key.
     public var headers: [String: String]?
     /// Body compression (`OTEL_EXPORTER_OTLP_COMPRESSION`, default `none`).
     public var compression: OTLPCompression?
     /// The longest one batch may take, retries included (`OTEL_EXPORTER_OTLP_TIMEOUT` in ms, default 10000).
+    /// `.zero` means no limit; a negative timeout is an error.
     public var timeout: Duration?
     /// A PEM file of certificates to trust for the server (`OTEL_EXPORTER_OTLP_CERTIFICATE`).
     public var certificateFile: String?
