@@ -40,7 +40,7 @@ protocol OTLPWriter {
     /// A string field holding `value.description`.
     ///
     /// A description may differ from one call to the next, so a format that measures before it writes computes it
-    /// once per pass and keeps the first pass's length.
+    /// once, in the measuring pass, and writes that string.
     mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable)
 }
 

@@ -8,8 +8,11 @@ import Telemetry
 struct ProtobufSizer: ProtobufPass {
     /// The request's size in bytes so far.
     private(set) var count = 0
-    /// Each nested message's length, and each description's, in the order they start.
+    /// Each nested message's length, in the order they start.
     private(set) var lengths: [Int] = []
+    /// Each `stringConvertible` description, in order. A description may change from one call to the next, so it
+    /// is computed once, here, and the writer writes this very string.
+    private(set) var descriptions: [String] = []
 
     init(expectedMessages: Int) {
         lengths.reserveCapacity(expectedMessages)
@@ -36,9 +39,9 @@ struct ProtobufSizer: ProtobufPass {
     }
 
     mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable) {
-        let length = value.description.utf8.count
-        lengths.append(length)
-        addLengthDelimited(field, length)
+        let description = value.description
+        descriptions.append(description)
+        addLengthDelimited(field, description.utf8.count)
     }
 
     mutating func writeBool(_ field: ProtoField, _ value: Bool) {

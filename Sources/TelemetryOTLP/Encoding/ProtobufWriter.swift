@@ -1,36 +1,53 @@
 import Telemetry
 
 /// The second of protobuf encoding's two passes: it writes protobuf's binary wire format into a buffer of the size
-/// ``ProtobufSizer`` measured, taking each nested message's length from it.
+/// ``ProtobufSizer`` measured, taking each nested message's length, and each description, from it.
 ///
-/// Every write is bounds-checked, so a disagreement between the passes can only produce a short request, which the
-/// collector rejects and the exporter reports, never a write outside the buffer.
+/// Every write is bounds-checked and every message's length is checked against what its body wrote, so a
+/// disagreement between the passes (a bug) never writes outside the buffer and never goes unnoticed: it clears
+/// ``isComplete``, and the encoder then returns no request rather than a corrupt one.
 struct ProtobufWriter: ProtobufPass {
     private let base: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     private let lengths: [Int]
+    private let descriptions: [String]
     private var nextLength = 0
+    private var nextDescription = 0
+    private var isConsistent = true
     /// The number of bytes written.
     private(set) var count = 0
 
-    /// A writer into `capacity` bytes at `base`, with the lengths ``ProtobufSizer`` recorded for the same request.
-    init(base: UnsafeMutablePointer<UInt8>, capacity: Int, lengths: [Int]) {
+    /// A writer into `capacity` bytes at `base`, with the lengths and descriptions ``ProtobufSizer`` recorded for
+    /// the same request.
+    init(base: UnsafeMutablePointer<UInt8>, capacity: Int, lengths: [Int], descriptions: [String]) {
         self.base = base
         self.capacity = capacity
         self.lengths = lengths
+        self.descriptions = descriptions
+    }
+
+    /// Whether the request written agrees with the measurement in every length and fills the buffer exactly.
+    var isComplete: Bool {
+        isConsistent && count == capacity && nextLength == lengths.count && nextDescription == descriptions.count
     }
 
     /// The place for the next `size` bytes, or `nil` when they do not fit.
     @inline(__always)
     private mutating func claim(_ size: Int) -> UnsafeMutablePointer<UInt8>? {
-        guard size <= capacity &- count else { return nil }
+        guard size <= capacity &- count else {
+            isConsistent = false
+            return nil
+        }
         defer { count &+= size }
         return base + count
     }
 
     @inline(__always)
     private mutating func takeLength() -> Int {
-        guard nextLength < lengths.count else { return 0 }
+        guard nextLength < lengths.count else {
+            isConsistent = false
+            return 0
+        }
         defer { nextLength &+= 1 }
         return lengths[nextLength]
     }
@@ -86,19 +103,14 @@ struct ProtobufWriter: ProtobufPass {
     }
 
     mutating func writeDescription(_ field: ProtoField, _ value: any CustomStringConvertible & Sendable) {
-        // The length the sizer saw is the one the enclosing messages were measured with, so it is the one written:
-        // a description that grew is cut at a character boundary and one that shrank is padded with spaces.
-        let length = takeLength()
-        var utf8 = Array(value.description.utf8)
-        if utf8.count > length {
-            var end = length
-            while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
-            utf8.removeSubrange(end...)
+        // The sizer's string, not a new `description`: a description may change between calls, and the enclosing
+        // messages were measured with the first one.
+        guard nextDescription < descriptions.count else {
+            isConsistent = false
+            return
         }
-        if utf8.count < length { utf8.append(contentsOf: repeatElement(UInt8(ascii: " "), count: length - utf8.count)) }
-        appendTag(field)
-        appendVarint(UInt64(length))
-        utf8.withUnsafeBufferPointer { appendBytes($0) }
+        defer { nextDescription &+= 1 }
+        writeString(field, descriptions[nextDescription])
     }
 
     mutating func writeBool(_ field: ProtoField, _ value: Bool) {
@@ -152,7 +164,10 @@ struct ProtobufWriter: ProtobufPass {
 
     mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void) {
         appendTag(field)
-        appendVarint(UInt64(takeLength()))
+        let length = takeLength()
+        appendVarint(UInt64(length))
+        let start = count
         body(&self)
+        if count &- start != length { isConsistent = false }
     }
 }

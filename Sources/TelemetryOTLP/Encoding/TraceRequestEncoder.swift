@@ -5,17 +5,34 @@ import Tracing
 /// instrumentation scope, as OTLP requires.
 enum TraceRequestEncoder {
     /// The request as protobuf bytes: measured in one pass, then written in a second into one exact allocation.
-    static func protobuf(_ spans: [SpanData]) -> [UInt8] {
+    ///
+    /// - Returns: `nil` when the second pass disagrees with the first, which only a bug in the passes can cause: a
+    ///   request that does not match its own lengths must never be sent.
+    static func protobuf(_ spans: [SpanData]) -> [UInt8]? {
         let groups = group(spans)
         var sizer = ProtobufSizer(expectedMessages: spans.count * 24)
         spans.withUnsafeBufferPointer { encode($0, groups, into: &sizer) }
-        guard sizer.count > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: sizer.count) { buffer, initializedCount in
+        return write(spans, groups, capacity: sizer.count, lengths: sizer.lengths, descriptions: sizer.descriptions)
+    }
+
+    /// The second pass, with the first pass's measurement; `nil` when they disagree.
+    static func write(
+        _ spans: [SpanData],
+        _ groups: [ResourceGroup],
+        capacity: Int,
+        lengths: [Int],
+        descriptions: [String]
+    ) -> [UInt8]? {
+        guard capacity > 0 else { return lengths.isEmpty && descriptions.isEmpty ? [] : nil }
+        var isComplete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
             guard let base = buffer.baseAddress else { return }
-            var writer = ProtobufWriter(base: base, capacity: sizer.count, lengths: sizer.lengths)
+            var writer = ProtobufWriter(base: base, capacity: capacity, lengths: lengths, descriptions: descriptions)
             spans.withUnsafeBufferPointer { encode($0, groups, into: &writer) }
             initializedCount = writer.count
+            isComplete = writer.isComplete
         }
+        return isComplete ? bytes : nil
     }
 
     /// The request as OTLP/JSON bytes.
