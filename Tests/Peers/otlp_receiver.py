@@ -14,6 +14,7 @@ the client sends, read from the bytes on the wire, to prove gzip is really used.
   {"grpc_retry_info_seconds": 1, "times": 1}             RESOURCE_EXHAUSTED with a RetryInfo
   {"partial": [3, "message"]}                            accept with a partial success
   {"blackhole": true}                                    accept requests and never answer
+  {"large_body": 5242881}                                accept HTTP requests with a response body of that many bytes
 """
 
 import argparse
@@ -188,7 +189,10 @@ def make_http_handler(fault):
                 "request": to_dict(request),
             })
             response = partial_response(fault.spec)
-            if content_type == "application/json":
+            if "large_body" in fault.spec:
+                # Zero bytes: a body no OTLP reader takes for a partial success, only large.
+                payload = bytes(fault.spec["large_body"])
+            elif content_type == "application/json":
                 payload = json_format.MessageToJson(response).encode()
             else:
                 payload = response.SerializeToString()

@@ -129,6 +129,48 @@ struct OTLPFaultTests {
         try await pipeline.shutdown()
     }
 
+    @Test("a 2xx whose body is larger than the cap is a success, not a retry")
+    func largeSuccessBody() async throws {
+        let size = OTLPHTTPTransport.maximumResponseSize + 1024 * 1024
+        let receiver = try await OTLPReceiver(fault: #"{"large_body": \#(size)}"#)
+        defer { receiver.stop() }
+        var configuration = OTLPExporterConfiguration.receiver(receiver, .httpProtobuf)
+        configuration.timeout = .seconds(5)
+        configuration.retry = OTLPRetryPolicy(initialBackoff: .milliseconds(200), maxBackoff: .milliseconds(500))
+        let pipeline = try Pipeline(configuration)
+        endSpans(pipeline, count: 3)
+        try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitForSpans(3))
+        #expect(pipeline.exporter.statistics.exportedSpans == 3)
+        #expect(pipeline.exporter.statistics.retries == 0)
+        #expect(pipeline.exporter.statistics.failedSpans == 0)
+        #expect(receiver.requests.count == 1, "sent once")
+        try await pipeline.shutdown()
+    }
+
+    @Test("the signal endpoint is used as is: its query string reaches the collector, its user-info never leaves")
+    func endpointAsIs() async throws {
+        let receiver = try await OTLPReceiver()
+        defer { receiver.stop() }
+        let secret = "pa55w0rd"
+        var configuration = OTLPExporterConfiguration()
+        configuration.protocol = .httpProtobuf
+        configuration.endpoint = "http://alice:\(secret)@127.0.0.1:\(receiver.httpPort)/v1/traces?tenant=a%20b&region=eu"
+        let logs = LogCapture()
+        let pipeline = try Pipeline(configuration, logger: logs.logger())
+        #expect(pipeline.exporter.endpointDescription == "http/protobuf http://127.0.0.1:\(receiver.httpPort)/v1/traces?tenant=a%20b&region=eu")
+        endSpans(pipeline, count: 1)
+        try await pipeline.provider.forceFlush()
+        #expect(try await receiver.waitForSpans(1))
+        let request = try #require(receiver.requests.first)
+        #expect(request["path"] as? String == "/v1/traces?tenant=a%20b&region=eu")
+        let headers = request["headers"] as? [String: String] ?? [:]
+        #expect(headers["authorization"] == nil)
+        #expect(!headers.values.contains { $0.contains(secret) })
+        #expect(!logs.contains(secret))
+        try await pipeline.shutdown()
+    }
+
     @Test("a partial success is decoded and reported", arguments: [OTLPProtocol.grpc, .httpProtobuf, .httpJSON])
     func partialSuccess(protocol: OTLPProtocol) async throws {
         let receiver = try await OTLPReceiver(fault: #"{"partial": [3, "three spans were too old"]}"#)

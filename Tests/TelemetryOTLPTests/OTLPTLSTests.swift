@@ -57,6 +57,28 @@ struct OTLPTLSTests {
         try await pipeline.shutdown()
     }
 
+    @Test("a server certificate that does not verify fails the batch without a retry", arguments: [OTLPProtocol.grpc, .httpProtobuf])
+    func untrustedCertificate(protocol: OTLPProtocol) async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let receiver = try await OTLPReceiver(arguments: ["--tls-cert", certificates.path("server.crt"), "--tls-key", certificates.path("server.key")])
+        defer { receiver.stop() }
+        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`)
+        configuration.endpoint = configuration.endpoint?.replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")
+        // No certificateFile: the test CA is not trusted. A long timeout would show any retry as a long wait.
+        configuration.timeout = .seconds(60)
+        configuration.retry = OTLPRetryPolicy(initialBackoff: .seconds(20), maxBackoff: .seconds(20))
+        let logs = LogCapture()
+        let pipeline = try Pipeline(configuration, logger: logs.logger())
+        pipeline.provider.startSpan("untrusted").end()
+        try await pipeline.provider.forceFlush()
+        let statistics = pipeline.exporter.statistics
+        #expect(statistics.retries == 0, "\(logs.lines)")
+        #expect(statistics.failedSpans == 1)
+        #expect(statistics.failedExports == 1)
+        try await pipeline.shutdown()
+    }
+
     @Test("mTLS: the client certificate is required and sent", arguments: [OTLPProtocol.grpc, .httpProtobuf])
     func mutualTLS(protocol: OTLPProtocol) async throws {
         let certificates = try TestCertificates()

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Telemetry
 @testable import TelemetryOTLP
 import Tracing
@@ -14,9 +15,10 @@ struct Pipeline {
         _ configuration: OTLPExporterConfiguration,
         resource: Resource = Resource(attributes: ["service.name": "otlp-test"]),
         limits: SpanLimits = SpanLimits(),
-        batch: BatchSpanProcessor.Configuration = .init(scheduleDelay: .seconds(3600))
+        batch: BatchSpanProcessor.Configuration = .init(scheduleDelay: .seconds(3600)),
+        logger: Logger = TelemetryDiagnostics.logger
     ) throws {
-        exporter = try OTLPSpanExporter(configuration: configuration, environment: [:])
+        exporter = try OTLPSpanExporter(configuration: configuration, environment: [:], logger: logger)
         processor = try BatchSpanProcessor(exporter: exporter, configuration: batch)
         provider = TracerProvider(resource: resource, processors: [processor], limits: limits)
         let processor = self.processor

@@ -10,6 +10,9 @@ public struct OTLPExporterStatistics: Sendable, Hashable {
     public var retries = 0
     /// Batches whose export failed.
     public var failedExports = 0
+    /// Batches the exporter could not encode and so never sent; they are also counted in ``failedExports`` and
+    /// their spans in ``failedSpans``. Anything but zero is a bug in the encoder.
+    public var encodingErrors = 0
 
     /// Creates statistics with every count at zero.
     public init() {}

@@ -11,6 +11,7 @@ final class OTLPGRPCTransport: OTLPTransport {
     private let descriptor: MethodDescriptor
     private let metadata: Metadata
     private let compression: CompressionAlgorithm?
+    private let redactor: OTLPRedactor
 
     init(configuration: OTLPResolvedConfiguration, service: String) throws {
         let endpoint = configuration.endpoint
@@ -43,15 +44,18 @@ final class OTLPGRPCTransport: OTLPTransport {
         for (name, value) in configuration.headers { metadata.addString(value, forKey: name) }
         self.metadata = metadata
         self.compression = gzip ? .gzip : nil
+        self.redactor = OTLPRedactor(headers: configuration.headers)
     }
 
     func run() async throws {
         try await client.runConnections()
     }
 
-    func send(_ body: [UInt8], timeout: Duration) async -> OTLPSendResult {
+    func send(_ body: [UInt8], timeout: Duration?) async -> OTLPSendResult {
         var options = CallOptions.defaults
-        options.timeout = timeout
+        // Whole nanoseconds, saturated, and at least one: grpc-swift's wire encoding of a timeout traps on some
+        // negative durations. `nil` is no deadline.
+        options.timeout = timeout.map { .nanoseconds(max(1, $0.saturatingNanoseconds)) }
         options.waitForReady = false
         options.compression = compression
         do {
@@ -64,9 +68,11 @@ final class OTLPGRPCTransport: OTLPTransport {
             ) { response in try response.message }
             return .accepted(response)
         } catch let error as RPCError {
-            return Self.classify(error)
+            return Self.classify(error, redactor: redactor)
         } catch {
-            return .retryable(reason: "gRPC call failed: \(error)", retryAfter: nil)
+            let reason = "gRPC call failed: \(OTLPFailureDescription.describe(error, redactor: redactor))"
+            if error is CancellationError || OTLPFailureDescription.isPermanent(error) { return .rejected(reason: reason) }
+            return .retryable(reason: reason, retryAfter: nil)
         }
     }
 
@@ -74,9 +80,11 @@ final class OTLPGRPCTransport: OTLPTransport {
         client.beginGracefulShutdown()
     }
 
-    /// The specification's retryable codes; RESOURCE_EXHAUSTED only when the server says when to retry.
-    static func classify(_ error: RPCError) -> OTLPSendResult {
-        let reason = "gRPC status \(error.code): \(error.message)"
+    /// The specification's retryable codes; RESOURCE_EXHAUSTED only when the server says when to retry. A TLS
+    /// certificate failure, which grpc-swift reports as UNAVAILABLE, is not retried.
+    static func classify(_ error: RPCError, redactor: OTLPRedactor) -> OTLPSendResult {
+        let reason = OTLPFailureDescription.describe(error, redactor: redactor)
+        if OTLPFailureDescription.isCertificateFailure(error) { return .rejected(reason: reason) }
         switch error.code {
         case .unavailable, .deadlineExceeded, .aborted, .outOfRange, .dataLoss, .cancelled:
             return .retryable(reason: reason, retryAfter: retryDelay(in: error.metadata))

@@ -14,7 +14,11 @@ final class OTLPHTTPTransport: OTLPTransport {
     private let url: String
     private let headers: HTTPHeaders
     private let gzip: Bool
+    private let redactor: OTLPRedactor
+    /// The most of a success response's body that is read, for a partial success; the rest is skipped.
     static let maximumResponseSize = 4 * 1024 * 1024
+    /// The most of an error response's body that is read, to show in the error.
+    static let errorTextSize = 256
 
     init(configuration: OTLPResolvedConfiguration) throws {
         var clientConfiguration = HTTPClient.Configuration()
@@ -35,6 +39,7 @@ final class OTLPHTTPTransport: OTLPTransport {
         }
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         self.url = configuration.endpoint.url
+        self.redactor = OTLPRedactor(headers: configuration.headers)
         var headers = HTTPHeaders()
         for (name, value) in configuration.headers { headers.add(name: name, value: value) }
         headers.replaceOrAdd(
@@ -54,7 +59,7 @@ final class OTLPHTTPTransport: OTLPTransport {
 
     func run() async throws {}
 
-    func send(_ body: [UInt8], timeout: Duration) async -> OTLPSendResult {
+    func send(_ body: [UInt8], timeout: Duration?) async -> OTLPSendResult {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
@@ -63,31 +68,51 @@ final class OTLPHTTPTransport: OTLPTransport {
             do {
                 buffer = try buffer.compress(with: .gzip())
             } catch {
-                return .rejected(reason: "gzip compression failed: \(error)")
+                return .rejected(reason: "gzip compression failed: \(OTLPFailureDescription.describe(error, redactor: redactor))")
             }
         }
         request.body = .bytes(buffer)
         let response: HTTPClientResponse
-        let responseBody: ByteBuffer
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
-            responseBody = try await response.body.collect(upTo: Self.maximumResponseSize)
-        } catch is CancellationError {
-            return .rejected(reason: "cancelled")
+            // AsyncHTTPClient takes a deadline; for no limit, one so far away that it never fires.
+            let limit = timeout ?? .longestConfigurable
+            response = try await client.execute(request, timeout: .nanoseconds(limit.saturatingNanoseconds))
         } catch {
-            return .retryable(reason: "HTTP request failed: \(error)", retryAfter: nil)
+            let reason = "HTTP request failed: \(OTLPFailureDescription.describe(error, redactor: redactor))"
+            if error is CancellationError || OTLPFailureDescription.isPermanent(error) { return .rejected(reason: reason) }
+            return .retryable(reason: reason, retryAfter: nil)
         }
         let status = response.status.code
+        // The status decides; the body only adds detail. A body that fails to arrive, or is larger than the cap,
+        // changes nothing: a 2xx means the collector has the spans, so retrying would duplicate them.
+        let success = (200..<300).contains(status)
+        let responseBody = await Self.prefix(of: response.body, upTo: success ? Self.maximumResponseSize : Self.errorTextSize)
         switch status {
         case 200..<300:
-            return .accepted(Array(buffer: responseBody))
+            return .accepted(responseBody)
         case 429, 502, 503, 504:
             let retryAfter = response.headers.first(name: "retry-after").flatMap { RetryAfter.parse($0) }
             return .retryable(reason: "HTTP \(status)", retryAfter: retryAfter)
         default:
-            let text = String(decoding: Array(buffer: responseBody).prefix(256), as: UTF8.self)
+            let text = redactor.redact(String(decoding: responseBody, as: UTF8.self))
             return .rejected(reason: "HTTP \(status)\(text.isEmpty ? "" : ": \(text)")")
         }
+    }
+
+    /// The first `limit` bytes of `body`. Iteration stops there, which makes AsyncHTTPClient drop the rest with the
+    /// connection, so that a huge or endless body costs neither memory nor time.
+    static func prefix(of body: HTTPClientResponse.Body, upTo limit: Int) async -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in body {
+                let room = limit - bytes.count
+                bytes.append(contentsOf: chunk.readableBytesView.prefix(room))
+                if chunk.readableBytes >= room { break }
+            }
+        } catch {
+            // What arrived is all there is; the status has already decided the outcome.
+        }
+        return bytes
     }
 
     func shutdown() async {
@@ -106,16 +131,12 @@ enum RetryAfter {
             formatter.timeZone = TimeZone(identifier: "GMT")
             formatter.dateFormat = format
             if let date = formatter.date(from: trimmed) {
-                let interval = date.timeIntervalSince(now)
-                return .milliseconds(Int64(max(0, interval) * 1000))
+                // Saturated: a date centuries away must not trap on conversion.
+                let milliseconds = min(max(0, date.timeIntervalSince(now)) * 1000, Double(Int64.max / 2))
+                return .milliseconds(Int64(milliseconds))
             }
         }
         return nil
     }
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-}

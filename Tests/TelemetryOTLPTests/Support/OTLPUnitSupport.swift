@@ -1,0 +1,148 @@
+import Logging
+import Synchronization
+import Telemetry
+@testable import TelemetryOTLP
+import TelemetryTesting
+import Testing
+import Tracing
+
+/// Keeps every log line, with its metadata, rendered as text, so that tests can search all of it for a secret.
+final class LogCapture: Sendable {
+    private let storage = Mutex<[(level: Logger.Level, text: String)]>([])
+
+    /// Every line, as `[level] message key=value …`.
+    var lines: [String] { storage.withLock { $0.map(\.text) } }
+
+    /// The lines at `warning` or above.
+    var warnings: [String] { storage.withLock { $0.filter { $0.level >= .warning }.map(\.text) } }
+
+    /// The lines at `error` or above.
+    var errors: [String] { storage.withLock { $0.filter { $0.level >= .error }.map(\.text) } }
+
+    /// A logger that writes here at `trace` level, so that nothing is filtered out.
+    func logger(label: String = "capture") -> Logger {
+        var logger = Logger(label: label) { _ in Handler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    /// Whether any line contains `text`.
+    func contains(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
+
+    fileprivate func append(_ level: Logger.Level, _ text: String) {
+        storage.withLock { $0.append((level, text)) }
+    }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            capture.append(event.level, "[\(event.level)] \(event.message) \(rendered) source=\(event.source)")
+        }
+    }
+}
+
+/// A transport that answers with scripted results and records what it was asked, for the exporter's retry loop.
+final class ScriptedTransport: OTLPTransport {
+    private struct State {
+        var script: [OTLPSendResult]
+        var timeouts: [Duration?] = []
+        var bodies: [[UInt8]] = []
+    }
+
+    private let state: Mutex<State>
+    /// What every send after the script answers.
+    private let fallback: OTLPSendResult
+
+    init(_ script: [OTLPSendResult], then fallback: OTLPSendResult = .accepted([])) {
+        state = Mutex(State(script: script))
+        self.fallback = fallback
+    }
+
+    /// The timeout of each send, in order; `nil` for no limit.
+    var timeouts: [Duration?] { state.withLock { $0.timeouts } }
+
+    /// How many sends there were.
+    var sends: Int { state.withLock { $0.timeouts.count } }
+
+    func run() async throws {}
+
+    func send(_ body: [UInt8], timeout: Duration?) async -> OTLPSendResult {
+        state.withLock { state in
+            state.timeouts.append(timeout)
+            state.bodies.append(body)
+            return state.script.isEmpty ? fallback : state.script.removeFirst()
+        }
+    }
+
+    func shutdown() async {}
+}
+
+/// Ended spans as exporters receive them.
+func makeSpans(_ count: Int = 1, name: String = "span", attributes: SpanAttributes = [:]) throws -> [SpanData] {
+    let provider = TracerProvider(resource: Resource(attributes: ["service.name": "otlp-unit"]))
+    let tracer = provider.tracer(name: "unit")
+    return try (0..<count).map { _ in
+        let span = tracer.startSpan(name, kind: .internal, attributes: attributes)
+        span.end()
+        return try #require(span.recordingSpan?.spanData)
+    }
+}
+
+/// A resolved configuration for the given settings and no variables.
+func resolvedConfiguration(
+    _ configure: (inout OTLPExporterConfiguration) -> Void = { _ in }
+) throws -> OTLPResolvedConfiguration {
+    var configuration = OTLPExporterConfiguration()
+    configure(&configuration)
+    return try OTLPResolvedConfiguration(configuration, environment: Environment([:], isStrict: false))
+}
+
+/// SplitMix64: a small generator with a seed, so that a test that draws random input draws the same every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
+
+/// Waits until a task sleeps on `clock`, or until `task` ends first; returns whether one sleeps.
+///
+/// `TestClock.waitForSleepers(count:)` alone would wait forever for an export that never waits, so a test that
+/// expects a retry wait would hang instead of failing.
+func sleeps<T: Sendable>(before task: Task<T, any Error>, on clock: TestClock) async -> Bool {
+    let (stream, continuation) = AsyncStream<Bool>.makeStream()
+    let waiter = Task {
+        await clock.waitForSleepers(count: 1)
+        continuation.yield(true)
+    }
+    Task {
+        _ = await task.result
+        continuation.yield(false)
+    }
+    var first = stream.makeAsyncIterator()
+    let sleeps = await first.next() ?? false
+    if !sleeps {
+        // Releases the waiter: it returns as soon as one task sleeps, and this one stops sleeping at once.
+        let sleeper = Task { try await clock.sleep(for: .seconds(86_400)) }
+        await waiter.value
+        sleeper.cancel()
+    }
+    return sleeps
+}
