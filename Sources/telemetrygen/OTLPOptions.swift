@@ -1,4 +1,5 @@
 import ArgumentParser
+import Telemetry
 import TelemetryOTLP
 
 /// The Collector telemetrygen's OTLP flags.
@@ -23,17 +24,24 @@ struct OTLPOptions: ParsableArguments {
     }
 
     func validate() throws {
-        for header in headers where !header.contains("=") {
-            throw ValidationError("--otlp-header takes name=value")
+        for header in headers {
+            do {
+                _ = try OTLPHeaderField.parseArgument(header, protocol: `protocol`)
+            } catch let error as TelemetryConfigurationError {
+                // The reason names the key at most, never the value: a header often carries a credential.
+                throw ValidationError("--otlp-header: \(error.reason)")
+            }
         }
         if let compression, OTLPCompression(rawValue: compression) == nil {
             throw ValidationError("--otlp-compression takes gzip or none, not \(compression)")
         }
     }
 
+    private var `protocol`: OTLPProtocol { http ? .httpProtobuf : .grpc }
+
     func configuration() -> OTLPExporterConfiguration {
         var configuration = OTLPExporterConfiguration()
-        configuration.protocol = http ? .httpProtobuf : .grpc
+        configuration.protocol = `protocol`
         if let endpoint {
             if endpoint.contains("://") {
                 configuration.endpoint = endpoint
@@ -47,9 +55,10 @@ struct OTLPOptions: ParsableArguments {
         }
         if !headers.isEmpty {
             var values: [String: String] = [:]
+            // `validate()` has rejected any header that does not parse.
             for header in headers {
-                let parts = header.split(separator: "=", maxSplits: 1)
-                values[String(parts[0])] = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: ["\""]) : ""
+                guard let (name, value) = try? OTLPHeaderField.parseArgument(header, protocol: `protocol`) else { continue }
+                values[name] = value
             }
             configuration.headers = values
         }

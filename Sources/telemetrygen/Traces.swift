@@ -26,8 +26,8 @@ struct Traces: AsyncParsableCommand {
     @Option(name: .customLong("child-spans"), help: "Child spans per trace.")
     var childSpans: Int = 1
 
-    @Option(name: .customLong("span-duration"), help: "The duration of each span, for example 1ms.", transform: parseDuration)
-    var spanDuration: Duration = .milliseconds(123)
+    @Option(name: .customLong("span-duration"), help: "The duration of each span, for example 1ms (default 123us, as the Collector's telemetrygen).", transform: parseDuration)
+    var spanDuration: Duration = .microseconds(123)
 
     @Option(name: .customLong("status-code"), help: "The status of every span: Unset, Ok or Error.")
     var statusCode: StatusCode = .unset
@@ -55,6 +55,8 @@ struct Traces: AsyncParsableCommand {
         guard traces >= 1 else { throw ValidationError("--traces must be 1 or more, not \(traces)") }
         guard workers >= 1 else { throw ValidationError("--workers must be 1 or more, not \(workers)") }
         guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 or more, not \(rate)") }
+        // Below one trace in about 100 years the interval between traces cannot be represented.
+        guard rate == 0 || rate >= 1e-9 else { throw ValidationError("--rate must be 0, or 1e-9 or more, not \(rate)") }
         guard childSpans >= 0 else { throw ValidationError("--child-spans must be 0 or more, not \(childSpans)") }
         if let duration, duration <= .zero { throw ValidationError("--duration must be positive") }
     }
@@ -62,13 +64,15 @@ struct Traces: AsyncParsableCommand {
     func run() async throws {
         var environment = ProcessInfo.processInfo.environment
         var configuration = TelemetryConfiguration.otlp()
+        // Like the Collector's telemetrygen, a typo in the environment is an error here, not a warning.
+        configuration.isStrict = true
         var otlpExporter: OTLPSpanExporter?
         do {
             if otlp.isRequested {
-                let exporter = try OTLPSpanExporter(configuration: otlp.configuration(), environment: environment)
+                let exporter = try OTLPSpanExporter(configuration: otlp.configuration(), environment: environment, isStrict: true)
                 configuration.traces.exporters = [exporter]
                 otlpExporter = exporter
-            } else if environment["OTEL_TRACES_EXPORTER", default: ""].isEmpty {
+            } else if !Self.environmentRequestsOTLP(environment) {
                 environment["OTEL_TRACES_EXPORTER"] = "console"
             }
         } catch let error as TelemetryConfigurationError {
@@ -129,6 +133,16 @@ struct Traces: AsyncParsableCommand {
     }
 }
 
+extension Traces {
+    /// Whether the environment asks for OTLP: `OTEL_TRACES_EXPORTER` names an exporter, or any
+    /// `OTEL_EXPORTER_OTLP_*` variable is set. Otherwise spans go to the console.
+    static func environmentRequestsOTLP(_ environment: [String: String]) -> Bool {
+        func isSet(_ name: String) -> Bool { !(environment[name] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        return isSet("OTEL_TRACES_EXPORTER")
+            || environment.keys.contains { $0.hasPrefix("OTEL_EXPORTER_OTLP_") && isSet($0) }
+    }
+}
+
 extension Traces.StatusCode {
     var spanStatus: SpanStatus? {
         switch self {
@@ -148,7 +162,12 @@ func parseDuration(_ text: String) throws -> Duration {
         let number = text.dropLast(unit.suffix.count)
         // "ms" also ends in "s": only accept the unit when what remains is a number.
         if let value = Double(number), value >= 0, value.isFinite {
-            return .nanoseconds(Int64(value * unit.nanoseconds))
+            let nanoseconds = value * unit.nanoseconds
+            // Int64(_:) traps past Int64.max; a duration that long is a typo, not a plan.
+            guard nanoseconds < Double(Duration.longestConfigurable.saturatingNanoseconds) else {
+                throw ValidationError("\"\(text)\" is too long; the longest duration is about 100 years")
+            }
+            return .nanoseconds(Int64(nanoseconds))
         }
     }
     throw ValidationError("\"\(text)\" is not a duration; use a number and a unit, such as 10s, 1ms or 250us")

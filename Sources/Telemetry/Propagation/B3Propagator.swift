@@ -28,7 +28,7 @@ public struct B3Propagator: TextMapPropagator {
     public var fields: [String] {
         switch encoding {
         case .singleHeader: return ["b3"]
-        case .multipleHeaders: return ["x-b3-traceid", "x-b3-spanid", "x-b3-sampled"]
+        case .multipleHeaders: return ["x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"]
         }
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 @testable import Telemetry
 import Testing
@@ -66,7 +67,7 @@ struct ConfigurationTests {
         #expect(provider.resource.attributes.get("team") == .string("payments"))
         #expect(provider.resource.attributes.get("region") == .string("eu-west 1"))
         #expect(provider.sampler.description.hasPrefix("ParentBased{root:TraceIdRatioBased{0.25}"))
-        #expect(provider.propagator.fields == ["x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "uber-trace-id"])
+        #expect(provider.propagator.fields == ["x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags", "uber-trace-id"])
         #expect(provider.processors.first is SimpleSpanProcessor)
         #expect(provider.limits == SpanLimits(
             attributeCountLimit: 20, attributeValueLengthLimit: 100, eventCountLimit: 30, linkCountLimit: 40,
@@ -275,5 +276,24 @@ struct ConfigurationTests {
         #expect(throws: TelemetryConfigurationError.self) { try TelemetrySystem.checkUnbootstrapped(OtherTracer()) }
         try TelemetrySystem.checkUnbootstrapped(NoOpInstrument())
         try TelemetrySystem.checkUnbootstrapped(NoOpTracer())
+    }
+
+    @Test("a disabled SDK builds no exporter")
+    func disabledBuildsNothing() throws {
+        final class CountingFactory: SpanExporterFactory {
+            let made = Mutex(0)
+            var name: String { "counting" }
+            func makeSpanExporter(environment: [String: String], isStrict: Bool, logger: Logger) throws -> any SpanExporter {
+                made.withLock { $0 += 1 }
+                return ConsoleSpanExporter()
+            }
+        }
+        let factory = CountingFactory()
+        var configuration = TelemetryConfiguration()
+        configuration.traces.exporterFactories = [factory]
+        _ = try TelemetrySystem.makeService(configuration, environment: ["OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "counting"])
+        #expect(factory.made.withLock { $0 } == 0)
+        _ = try TelemetrySystem.makeService(configuration, environment: ["OTEL_TRACES_EXPORTER": "counting"])
+        #expect(factory.made.withLock { $0 } == 1, "the same configuration enabled does build it")
     }
 }

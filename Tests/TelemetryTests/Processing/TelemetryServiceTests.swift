@@ -113,6 +113,22 @@ struct TelemetryServiceTests {
     }
 }
 
+@Test("console lines escape every control character, so a value cannot forge a line or drive the terminal")
+func consoleEscapes() {
+    let provider = TracerProvider(processors: [])
+    let span = provider.startSpan("name\u{1B}[2J")
+    span.attributes["key\nforged"] = "a\rb\u{0}c\u{7F}d\u{85}e\tf"
+    span.end()
+    guard let data = span.recordingSpan?.spanData else {
+        Issue.record("a recorded span")
+        return
+    }
+    let line = ConsoleSpanExporter.format(data)
+    #expect(!line.unicodeScalars.contains { $0.properties.generalCategory == .control })
+    #expect(line.contains(#"name="name\u{1b}[2J""#))
+    #expect(line.contains(#"key\nforged="a\rb\u{0}c\u{7f}d\u{85}e\tf""#))
+}
+
 final class LineCollector: Sendable {
     private let storage = Mutex<[String]>([])
     var lines: [String] { storage.withLock { $0 } }
