@@ -34,6 +34,10 @@ public final class RecordingSpan: Sendable {
         var attributeWriters = 0
         /// The end time of an ``end(at:)`` that came while attributes were out; the last writer ends the span.
         var pendingEndTime: UInt64?
+        /// The keys the span held before the in-place changes under way, kept only near the count limit so that the
+        /// new keys are the ones dropped. Kept here, not in the change's own state, so that the change's coroutine
+        /// frame stays small enough to need no allocation.
+        var keysBeforeChange: Set<String>?
 
         /// Whether the span ended, or its end waits only for an in-place attribute change to finish.
         var isEnding: Bool { endTime != nil || pendingEndTime != nil }
@@ -100,7 +104,9 @@ public final class RecordingSpan: Sendable {
     ///
     /// At the count limit, keys the span already holds are kept and new keys are dropped and counted, whichever way
     /// they are set; when one change adds more new keys than there is room for, which of the new keys are dropped
-    /// is unspecified, since `SpanAttributes` is unordered.
+    /// is unspecified, since `SpanAttributes` is unordered. One exception: an in-place change (`attributes[…] = …`,
+    /// `attributes.merge(…)`) that starts more than 16 keys below the limit and adds more than 16 keys at once may
+    /// drop existing keys too; use the setter or ``setAttribute(_:_:)`` for such bulk changes.
     public var attributes: SpanAttributes {
         get { state.withLock { $0.attributes } }
         set {
@@ -130,14 +136,14 @@ public final class RecordingSpan: Sendable {
     struct TakenAttributes {
         @usableFromInline var attributes: SpanAttributes
         let isEnded: Bool
-        /// The keys the span held before the change, so that at the count limit the new keys are the ones dropped.
-        let existingKeys: AttributeKeys
 
         @usableFromInline
-        static var ended: TakenAttributes { TakenAttributes(attributes: SpanAttributes(), isEnded: true, existingKeys: AttributeKeys()) }
+        static var ended: TakenAttributes { TakenAttributes(attributes: SpanAttributes(), isEnded: true) }
     }
 
-    @usableFromInline
+    // Never inlined into the `_modify` coroutines: their locals would join the coroutine's frame, which then no
+    // longer fits the caller's buffer and costs an allocation per change.
+    @usableFromInline @inline(never)
     func takeAttributes() -> TakenAttributes {
         state.withLock { state in
             guard !state.isEnding else { return .ended }
@@ -145,32 +151,55 @@ public final class RecordingSpan: Sendable {
             swap(&taken, &state.attributes)
             taken.reserveInitialCapacity()
             state.attributeWriters += 1
-            return TakenAttributes(attributes: taken, isEnded: false, existingKeys: AttributeKeys(taken))
+            let count = taken.count
+            if count > 0, count >= tracer.provider.limits.attributeCountLimit - Self.keyTrackingMargin,
+                state.keysBeforeChange == nil
+            {
+                state.keysBeforeChange = Self.keys(of: taken)
+            }
+            return TakenAttributes(attributes: taken, isEnded: false)
         }
     }
 
-    @usableFromInline
+    @usableFromInline @inline(never)
     func restoreAttributes(_ taken: TakenAttributes) {
         guard !taken.isEnded else { return }
         var attributes = taken.attributes
         let limits = tracer.provider.limits
-        attributes.truncateStrings(to: limits.attributeValueLengthLimit)
+        if let lengthLimit = limits.attributeValueLengthLimit { attributes.truncateStrings(to: lengthLimit) }
         let endsNow = state.withLock { state -> Bool in
             // Another thread set attributes meanwhile: keep its values for keys this change left alone.
-            state.attributes.forEach { key, value in
-                if attributes.get(key) == nil { attributes.set(key, value: value) }
+            if !state.attributes.isEmpty {
+                state.attributes.forEach { key, value in
+                    if attributes.get(key) == nil { attributes.set(key, value: value) }
+                }
             }
-            state.droppedAttributes += attributes.trim(toCount: limits.attributeCountLimit) {
-                !taken.existingKeys.contains($0)
+            if attributes.count > limits.attributeCountLimit {
+                let existing = state.keysBeforeChange
+                state.droppedAttributes += attributes.trim(toCount: limits.attributeCountLimit) {
+                    !(existing?.contains($0) ?? false)
+                }
             }
             state.attributes = attributes
             state.attributeWriters -= 1
-            guard state.attributeWriters == 0, let endTime = state.pendingEndTime else { return false }
+            guard state.attributeWriters == 0 else { return false }
+            state.keysBeforeChange = nil
+            guard let endTime = state.pendingEndTime else { return false }
             state.endTime = endTime
             state.pendingEndTime = nil
             return true
         }
         if endsNow { notifyEnd() }
+    }
+
+    /// How close to the count limit a change must start for its keys to be kept: a change of more keys than this,
+    /// starting further below, may drop an existing key instead of a new one.
+    static let keyTrackingMargin = 16
+
+    private static func keys(of attributes: SpanAttributes) -> Set<String> {
+        var keys = Set<String>(minimumCapacity: attributes.count)
+        attributes.forEach { key, _ in keys.insert(key) }
+        return keys
     }
 
     /// Adds an event. Past the event limit the event is dropped and counted.
@@ -294,36 +323,5 @@ extension SpanAttributes {
         // stdlib entry point, which looks up generic metadata on every call. Room for 6 is a table of 8 buckets, about
         // 500 bytes; room for 8 would double it, and a queue full of ended spans is mostly these tables.
         if isEmpty { self = SpanAttributes([String: SpanAttribute](minimumCapacity: 6)) }
-    }
-}
-
-/// The keys of a span's attributes before an in-place change. Up to eight are kept inline, so that the common
-/// change costs no allocation; more go into a set.
-@usableFromInline
-struct AttributeKeys {
-    private var inline = InlineArray<8, String>(repeating: "")
-    private var inlineCount = 0
-    private var overflow: Set<String>?
-
-    init() {}
-
-    init(_ attributes: SpanAttributes) {
-        guard !attributes.isEmpty else { return }
-        if attributes.count > 8 {
-            var keys = Set<String>(minimumCapacity: attributes.count)
-            attributes.forEach { key, _ in keys.insert(key) }
-            overflow = keys
-            return
-        }
-        attributes.forEach { key, _ in
-            inline[inlineCount] = key
-            inlineCount += 1
-        }
-    }
-
-    func contains(_ key: String) -> Bool {
-        if let overflow { return overflow.contains(key) }
-        for index in 0..<inlineCount where inline[index] == key { return true }
-        return false
     }
 }

@@ -35,9 +35,11 @@ public struct TelemetrySpan: Tracing.Span {
     public var attributes: SpanAttributes {
         get { recordingSpan?.attributes ?? [:] }
         nonmutating set { recordingSpan?.attributes = newValue }
+        // Inlined into the protocol witness: a coroutine the witness calls needs a frame of its own, an allocation.
+        @inline(__always)
         nonmutating _modify {
             // One coroutine level, not a nested call to the span's own accessor: each level costs a frame.
-            var taken = recordingSpan?.takeAttributes() ?? .ended
+            var taken = recordingSpan?.takeAttributes() ?? RecordingSpan.TakenAttributes(attributes: SpanAttributes(), isEnded: true)
             defer { recordingSpan?.restoreAttributes(taken) }
             yield &taken.attributes
         }

@@ -27,7 +27,9 @@ final class BatchWorker<Item: Sendable>: Sendable {
     private struct State {
         var schedule: BatchSchedule<Item>
         var statistics = ExportStatistics()
-        var worker: CheckedContinuation<Void, Never>?
+        /// The suspended worker. Unsafe rather than checked: ending a span takes and clears it under the lock, so it
+        /// is resumed exactly once, and the checked wrapper's reference counting is on every span's path.
+        var worker: UnsafeContinuation<Void, Never>?
     }
 
     let configuration: Configuration
@@ -60,21 +62,22 @@ final class BatchWorker<Item: Sendable>: Sendable {
     /// Queues `item` for export. Returns `false` when it was dropped.
     @discardableResult
     func append(_ item: Item) -> Bool {
-        let (action, worker) = state.withLock { state -> (BatchSchedule<Item>.AppendAction, CheckedContinuation<Void, Never>?) in
-            let action = state.schedule.append(item)
-            switch action {
+        var isDropped = false
+        let worker = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+            switch state.schedule.append(item) {
+            case .none:
+                return nil
             case .dropped:
                 state.statistics.dropped += 1
-                return (action, nil)
+                isDropped = true
+                return nil
             case .wakeWorker:
                 defer { state.worker = nil }
-                return (action, state.worker)
-            case .none:
-                return (action, nil)
+                return state.worker
             }
         }
         worker?.resume()
-        return action != .dropped
+        return !isDropped
     }
 
     /// Exports in the background until ``shutdown()`` has drained the queue, or until the task is cancelled.
@@ -96,7 +99,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
 
     /// Returns once every item queued before the call has been exported or has failed.
     func flush() async {
-        let (marker, worker) = state.withLock { state -> (Int?, CheckedContinuation<Void, Never>?) in
+        let (marker, worker) = state.withLock { state -> (Int?, UnsafeContinuation<Void, Never>?) in
             let (marker, action) = state.schedule.requestFlush()
             guard action == .wakeWorker else { return (marker, nil) }
             defer { state.worker = nil }
@@ -109,7 +112,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
 
     /// Stops accepting items and exports everything queued. Items appended afterwards are dropped and counted.
     func shutdown() async {
-        let (marker, worker) = state.withLock { state -> (Int, CheckedContinuation<Void, Never>?) in
+        let (marker, worker) = state.withLock { state -> (Int, UnsafeContinuation<Void, Never>?) in
             _ = state.schedule.shutDown()
             let marker = state.schedule.queuedThrough
             defer { state.worker = nil }
@@ -225,7 +228,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
                 }
             }
             await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
                         guard !state.schedule.hasPendingWake, !Task.isCancelled else { return true }
                         state.worker = continuation
@@ -242,7 +245,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
     }
 
     private func wakeWorker() {
-        let worker = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let worker = state.withLock { state -> UnsafeContinuation<Void, Never>? in
             state.schedule.wakeFromOutside()
             defer { state.worker = nil }
             return state.worker
