@@ -49,7 +49,10 @@ let package = Package(
         ),
         .target(
             name: "TelemetryTesting",
-            dependencies: ["Telemetry"]
+            dependencies: [
+                "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "telemetrygen",

@@ -1,6 +1,7 @@
 import Foundation
 import Telemetry
 @testable import TelemetryOTLP
+import TelemetryTesting
 import Testing
 
 @Suite("OTLP exporter configuration")

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Telemetry
 @testable import TelemetryOTLP
+import TelemetryTesting
 import Testing
 import Tracing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Telemetry
 @testable import TelemetryOTLP
+import TelemetryTesting
 import Testing
 
 /// Certificates made with `openssl` for one test: a CA, a server certificate for 127.0.0.1 and a client certificate.

@@ -1,6 +1,7 @@
 import Synchronization
 import Logging
 @testable import Telemetry
+import TelemetryTesting
 import Testing
 import Tracing
 
