@@ -73,15 +73,12 @@ struct OTLPFaultTests {
         configuration.endpoint = `protocol` == .grpc ? "http://127.0.0.1:\(port)" : "http://127.0.0.1:\(port)/v1/traces"
         configuration.retry = OTLPRetryPolicy(initialBackoff: .milliseconds(200), maxBackoff: .seconds(1))
         configuration.timeout = .seconds(30)
-        let pipeline = try Pipeline(configuration)
+        let clock = SleepSignallingClock()
+        let pipeline = try Pipeline(configuration, exporterClock: clock)
         endSpans(pipeline, count: 5)
         let flush = Task { try await pipeline.provider.forceFlush() }
-        // Wait until the exporter has failed at least once, so the receiver really was down.
-        let clock = ContinuousClock()
-        let giveUp = clock.now + .seconds(10)
-        while pipeline.exporter.statistics.retries == 0, clock.now < giveUp {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        // The exporter waits to retry only after an attempt failed: the receiver really was down.
+        await clock.waitForFirstSleep()
         #expect(pipeline.exporter.statistics.retries >= 1)
         let portArgument = `protocol` == .grpc ? "--grpc-port" : "--http-port"
         let receiver = try await OTLPReceiver(arguments: [portArgument, String(port)])
@@ -101,15 +98,17 @@ struct OTLPFaultTests {
     func retryAfter() async throws {
         let receiver = try await OTLPReceiver(fault: #"{"http_status": 503, "retry_after": "1", "times": 1}"#)
         defer { receiver.stop() }
-        let pipeline = try Pipeline(.receiver(receiver, .httpProtobuf))
+        let clock = TestClock()
+        let pipeline = try Pipeline(.receiver(receiver, .httpProtobuf), exporterClock: clock)
         endSpans(pipeline, count: 3)
-        try await pipeline.provider.forceFlush()
+        let flush = Task { try await pipeline.provider.forceFlush() }
+        #expect(await sleeps(before: flush, on: clock), "the 503 is retried after a wait")
+        let wait = clock.nextDeadline.map { clock.now.duration(to: $0) }
+        #expect(wait.map { $0 >= .seconds(1) } == true, "the wait honours Retry-After: 1, not \(String(describing: wait))")
+        #expect(receiver.spans.isEmpty, "nothing is retried before the wait ends")
+        clock.advanceToNextDeadline()
+        try await flush.value
         #expect(try await receiver.waitForSpans(3))
-        let fault = try #require(receiver.records.first { $0["fault"] != nil })
-        let request = try #require(receiver.requests.first)
-        let waited = (request["time"] as? Double ?? 0) - (fault["time"] as? Double ?? 0)
-        print("otlp-fault retry-after: retried \(String(format: "%.2f", waited)) s after a 503 with Retry-After: 1")
-        #expect(waited >= 0.95)
         #expect(pipeline.exporter.statistics.retries == 1)
         #expect(pipeline.exporter.statistics.exportedSpans == 3)
         try await pipeline.shutdown()
@@ -205,12 +204,16 @@ struct OTLPFaultTests {
     func grpcResourceExhausted() async throws {
         let withInfo = try await OTLPReceiver(fault: #"{"grpc_retry_info_seconds": 1, "times": 1}"#)
         defer { withInfo.stop() }
-        let pipeline = try Pipeline(.receiver(withInfo, .grpc))
-        let clock = ContinuousClock()
+        let clock = TestClock()
+        let pipeline = try Pipeline(.receiver(withInfo, .grpc), exporterClock: clock)
         endSpans(pipeline, count: 1)
-        let elapsed = try await clock.measure { try await pipeline.provider.forceFlush() }
+        let flush = Task { try await pipeline.provider.forceFlush() }
+        #expect(await sleeps(before: flush, on: clock), "RESOURCE_EXHAUSTED with RetryInfo is retried after a wait")
+        let wait = clock.nextDeadline.map { clock.now.duration(to: $0) }
+        #expect(wait.map { $0 >= .seconds(1) } == true, "the wait honours RetryInfo's 1 s, not \(String(describing: wait))")
+        clock.advanceToNextDeadline()
+        try await flush.value
         #expect(pipeline.exporter.statistics.retries == 1)
-        #expect(elapsed >= .milliseconds(950))
         #expect(try await withInfo.waitForSpans(1))
         try await pipeline.shutdown()
 
@@ -232,20 +235,25 @@ struct OTLPFaultTests {
         var exporterConfiguration = OTLPExporterConfiguration.receiver(receiver, `protocol`)
         exporterConfiguration.timeout = .seconds(60)
         configuration.traces.exporters = [try OTLPSpanExporter(configuration: exporterConfiguration, environment: [:])]
+        // A zero delay: the worker exports the span at once, so the only timers on the clock are the export's
+        // timeout and, once shutdown begins, its deadline.
+        configuration.traces.batchProcessor = .init(scheduleDelay: .zero, exportTimeout: .seconds(30))
         configuration.shutdownTimeout = .seconds(2)
+        let clock = TestClock()
+        configuration.clock = clock
         let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
         telemetry.tracerProvider.startSpan("lost").end()
         let group = ServiceGroup(services: [telemetry], logger: Logger(label: "test"))
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await clock.waitForSleepers(count: 1)
+            await group.triggerGracefulShutdown()
+            await clock.waitForSleepers(count: 2)
+            clock.advance(by: .seconds(2))
+            try await tasks.waitForAll()
         }
-        print("otlp-fault black-hole \(`protocol`.rawValue): shutdown took \(elapsed) with a 2 s deadline")
-        #expect(elapsed < .seconds(4))
+        let statistics = try #require(telemetry.tracerProvider.processors.first?.statistics)
+        #expect(statistics.dropped == 1, "the span stuck in the export is counted when the deadline passes")
     }
 
     @Test("an unreachable endpoint fails the batch within the export timeout")
@@ -255,11 +263,18 @@ struct OTLPFaultTests {
         configuration.endpoint = "http://127.0.0.1:\(port)/v1/traces"
         configuration.timeout = .milliseconds(800)
         configuration.retry = OTLPRetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(200))
-        let pipeline = try Pipeline(configuration)
+        let clock = TestClock()
+        let pipeline = try Pipeline(configuration, exporterClock: clock)
         endSpans(pipeline, count: 3)
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure { try await pipeline.provider.forceFlush() }
-        #expect(elapsed < .seconds(3))
+        let flush = Task { try await pipeline.provider.forceFlush() }
+        // Each wait is at least 50 ms of the 800 ms budget, so this ends after a bounded number of attempts.
+        var waits = 0
+        while await sleeps(before: flush, on: clock) {
+            waits += 1
+            clock.advanceToNextDeadline()
+        }
+        try await flush.value
+        #expect(waits <= 16)
         #expect(pipeline.exporter.statistics.failedSpans == 3)
         #expect(pipeline.exporter.statistics.retries >= 2)
         try await pipeline.shutdown()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Telemetry
 @testable import TelemetryOTLP
 import Tracing
@@ -16,9 +17,16 @@ struct Pipeline {
         resource: Resource = Resource(attributes: ["service.name": "otlp-test"]),
         limits: SpanLimits = SpanLimits(),
         batch: BatchSpanProcessor.Configuration = .init(scheduleDelay: .seconds(3600)),
-        logger: Logger = TelemetryDiagnostics.logger
+        logger: Logger = TelemetryDiagnostics.logger,
+        exporterClock: any TelemetryClock = SystemClock()
     ) throws {
-        exporter = try OTLPSpanExporter(configuration: configuration, environment: [:], logger: logger)
+        // The exporter's real transports, with the clock its retry waits and export timeout are measured by.
+        let resolved = try OTLPResolvedConfiguration(configuration, environment: Environment([:], logger: logger))
+        let transport: any OTLPTransport =
+            resolved.protocol == .grpc
+            ? try OTLPGRPCTransport(configuration: resolved, service: OTLPSpanExporter.traceService)
+            : try OTLPHTTPTransport(configuration: resolved)
+        exporter = OTLPSpanExporter(configuration: resolved, transport: transport, logger: logger, clock: exporterClock)
         processor = try BatchSpanProcessor(exporter: exporter, configuration: batch)
         provider = TracerProvider(resource: resource, processors: [processor], limits: limits)
         let processor = self.processor
@@ -31,6 +39,36 @@ struct Pipeline {
         try await provider.shutdown()
         worker.cancel()
         try await worker.value
+    }
+}
+
+/// The system clock, which tells a test when a task first goes to sleep on it: the signal that an export failed
+/// and is waiting to retry, without polling.
+final class SleepSignallingClock: TelemetryClock {
+    private let system = SystemClock()
+    private let state = Mutex<(sleeps: Int, waiters: [CheckedContinuation<Void, Never>])>((0, []))
+
+    var now: ContinuousClock.Instant { system.now }
+
+    func sleep(until deadline: ContinuousClock.Instant) async throws {
+        state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.sleeps += 1
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }.forEach { $0.resume() }
+        try await system.sleep(until: deadline)
+    }
+
+    /// Returns once any task has gone to sleep on this clock.
+    func waitForFirstSleep() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.sleeps > 0 { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }
 
