@@ -104,13 +104,21 @@ final class ConnectionBoundExporter: SpanExporter {
             defer { state.runWaiters.removeAll() }
             return state.runWaiters
         }.forEach { $0.resume() }
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                if state.isShutdown { return true }
-                state.shutdown = continuation
-                return false
+        // Like a real connection, it ends on shutdown or when its task is cancelled.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let done = state.withLock { state -> Bool in
+                    if state.isShutdown || Task.isCancelled { return true }
+                    state.shutdown = continuation
+                    return false
+                }
+                if done { continuation.resume() }
             }
-            if done { continuation.resume() }
+        } onCancel: {
+            state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.shutdown = nil }
+                return state.shutdown
+            }?.resume()
         }
         state.withLock { $0.running = false }
     }
