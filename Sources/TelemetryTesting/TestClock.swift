@@ -26,6 +26,8 @@ public final class TestClock: TelemetryClock {
         var now: ContinuousClock.Instant
         var nextID = 0
         var sleepers: [Sleeper] = []
+        /// Ids handed out whose sleep is not registered yet, and those of them cancelled meanwhile.
+        var unregistered: Set<Int> = []
         var cancelled: Set<Int> = []
         var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
@@ -48,11 +50,13 @@ public final class TestClock: TelemetryClock {
     public func sleep(until deadline: ContinuousClock.Instant) async throws {
         let id = state.withLock { state -> Int in
             defer { state.nextID += 1 }
+            state.unregistered.insert(state.nextID)
             return state.nextID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let (resume, waiters) = state.withLock { state -> (Result<Void, any Error>?, [CheckedContinuation<Void, Never>]) in
+                    state.unregistered.remove(id)
                     if state.cancelled.remove(id) != nil { return (.failure(CancellationError()), []) }
                     if deadline <= state.now { return (.success(()), []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
@@ -64,7 +68,8 @@ public final class TestClock: TelemetryClock {
         } onCancel: {
             let sleeper = state.withLock { state -> Sleeper? in
                 guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else {
-                    state.cancelled.insert(id)
+                    // Not registered yet: the registration throws. Already woken: nothing to do.
+                    if state.unregistered.contains(id) { state.cancelled.insert(id) }
                     return nil
                 }
                 return state.sleepers.remove(at: index)

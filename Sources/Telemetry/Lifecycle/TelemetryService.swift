@@ -51,9 +51,23 @@ public struct TelemetryService: Service {
         let provider = tracerProvider
         // The background work is a task of its own rather than a child: when the group cancels this service, the
         // exporters' connections must stay up for the final export.
-        let background = Task { try await provider.run() }
-        // Returns on graceful shutdown, throws on cancellation: either way the spans are exported below.
-        try? await gracefulShutdown()
+        let (failure, reportFailure) = AsyncStream<Void>.makeStream()
+        let background = Task {
+            do {
+                try await provider.run()
+            } catch {
+                reportFailure.yield()
+                throw error
+            }
+        }
+        // Until graceful shutdown, cancellation, or a failure of the background work, which the group must hear of
+        // now rather than at shutdown: either way the spans are exported below.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await gracefulShutdown() }
+            group.addTask { for await _ in failure { return } }
+            await group.next()
+            group.cancelAll()
+        }
         let finished = await shutdownWithinTimeout()
         background.cancel()
         // After a missed deadline the background work may be stuck in an exporter that ignores cancellation; the

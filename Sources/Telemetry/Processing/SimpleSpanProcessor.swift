@@ -29,6 +29,7 @@ public struct SimpleSpanProcessor: SpanProcessor {
         self.processor = try BatchSpanProcessor(exporter: exporter, configuration: configuration, clock: clock, logger: logger)
     }
 
+    /// What happened to the spans so far.
     public var statistics: ExportStatistics { processor.statistics }
 
     public func dropRemaining(reason: String) { processor.dropRemaining(reason: reason) }

@@ -84,7 +84,10 @@ public final class RecordingSpan: Sendable {
     /// counted, while an existing key is still updated. A `nil` value removes the key.
     public func setAttribute(_ key: String, _ value: SpanAttribute?) {
         let limits = tracer.provider.limits
-        let value = limits.attributeValueLengthLimit.map { value?.truncatingStrings(to: $0) } ?? value
+        var value = value
+        if let lengthLimit = limits.attributeValueLengthLimit, let given = value, given.exceeds(lengthLimit) {
+            value = given.truncatingStrings(to: lengthLimit)
+        }
         state.withLock { state in
             guard !state.isEnding else { return }
             guard let value else {

@@ -123,8 +123,9 @@ final class BatchWorker<Item: Sendable>: Sendable {
         reportDrops()
     }
 
-    /// Empties the queue without exporting, counting every item in it as dropped, and logs it once. For a shutdown
-    /// whose deadline passed; an export still running finishes on its own and is counted then.
+    /// Empties the queue without exporting, counting every item in it and in an export still running as dropped,
+    /// and logs it once. For a shutdown whose deadline passed: a running export that returns later is not counted
+    /// again.
     func abandon(reason: String) {
         let removed = state.withLock { state in
             let removed = state.schedule.abandon()
@@ -194,13 +195,16 @@ final class BatchWorker<Item: Sendable>: Sendable {
             group.cancelAll()
             return first
         }
-        state.withLock { state in
-            guard state.schedule.settle(batch.count) else { return }
+        let isCounted = state.withLock { state -> Bool in
+            guard state.schedule.settle(batch.count) else { return false }
             switch outcome {
             case .exported: state.statistics.exported += batch.count
             case .failed, .timedOut, .cancelled: state.statistics.failed += batch.count
             }
+            return true
         }
+        // An abandoned batch was counted and reported already.
+        guard isCounted else { return }
         switch outcome {
         case .exported: break
         case .failed(let error):

@@ -11,11 +11,11 @@ func completes(
     let race = DeadlineRace()
     let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
         race.start(continuation)
+        Task {
+            await operation()
+            race.finish(true)
+        }
         race.track(
-            work: Task {
-                await operation()
-                race.finish(true)
-            },
             timer: Task {
                 guard (try? await clock.sleep(until: deadline)) != nil else { return }
                 race.finish(false)
@@ -30,7 +30,6 @@ func completes(
 private final class DeadlineRace: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Bool, Never>?
-        var result: Bool?
         var timer: Task<Void, Never>?
     }
 
@@ -40,14 +39,13 @@ private final class DeadlineRace: Sendable {
         state.withLock { $0.continuation = continuation }
     }
 
-    func track(work: Task<Void, Never>, timer: Task<Void, Never>) {
+    func track(timer: Task<Void, Never>) {
         state.withLock { $0.timer = timer }
     }
 
     func finish(_ result: Bool) {
+        // The continuation is set before either task starts, so taking it is the run-once guard.
         let continuation = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-            guard state.result == nil else { return nil }
-            state.result = result
             defer { state.continuation = nil }
             return state.continuation
         }

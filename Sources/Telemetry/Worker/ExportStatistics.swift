@@ -5,7 +5,7 @@
 public struct ExportStatistics: Sendable, Hashable {
     /// Items the exporter accepted.
     public var exported: Int = 0
-    /// Items in exports that threw or timed out, and items the endpoint rejected.
+    /// Items in exports that threw, timed out or were cancelled.
     public var failed: Int = 0
     /// Items dropped without an export attempt: the queue was full, the processor was shut down, or shutdown ran
     /// out of time before they could be exported.

@@ -58,6 +58,22 @@ struct TelemetryServiceTests {
         #expect(telemetry.tracerProvider.isShutdown)
     }
 
+    @Test("a failure of the background work reaches the service group at once, after the final export")
+    func backgroundFailure() async throws {
+        struct FailingRunProcessor: SpanProcessor {
+            func onEnd(_ span: RecordingSpan) {}
+            func run() async throws { throw TestError() }
+            func forceFlush() async throws {}
+            func shutdown() async throws {}
+        }
+        var configuration = TelemetryConfiguration()
+        configuration.traces.processors = [FailingRunProcessor()]
+        let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
+        let group = ServiceGroup(services: [telemetry], logger: Logger(label: "test"))
+        await #expect(throws: TestError.self) { try await group.run() }
+        #expect(telemetry.tracerProvider.isShutdown)
+    }
+
     @Test("when shutdown misses its deadline, what is left is counted as dropped and the service still ends")
     func deadline() async throws {
         let exporter = ParkingExporter()
