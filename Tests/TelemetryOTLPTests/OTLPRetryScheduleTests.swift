@@ -1,5 +1,6 @@
 import Telemetry
 @testable import TelemetryOTLP
+import TelemetryTesting
 import Testing
 
 @Suite("OTLP retry schedule, as a pure function")

@@ -47,8 +47,7 @@ struct OTLPTLSTests {
         defer { certificates.remove() }
         let receiver = try await OTLPReceiver(arguments: ["--tls-cert", certificates.path("server.crt"), "--tls-key", certificates.path("server.key")])
         defer { receiver.stop() }
-        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`)
-        configuration.endpoint = configuration.endpoint?.replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")
+        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`).overTLS()
         configuration.certificateFile = certificates.path("ca.crt")
         let pipeline = try Pipeline(configuration)
         pipeline.provider.startSpan("secure").end()
@@ -64,8 +63,7 @@ struct OTLPTLSTests {
         defer { certificates.remove() }
         let receiver = try await OTLPReceiver(arguments: ["--tls-cert", certificates.path("server.crt"), "--tls-key", certificates.path("server.key")])
         defer { receiver.stop() }
-        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`)
-        configuration.endpoint = configuration.endpoint?.replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")
+        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`).overTLS()
         // No certificateFile: the test CA is not trusted. A long timeout would show any retry as a long wait.
         configuration.timeout = .seconds(60)
         configuration.retry = OTLPRetryPolicy(initialBackoff: .seconds(20), maxBackoff: .seconds(20))
@@ -89,8 +87,7 @@ struct OTLPTLSTests {
             "--client-ca", certificates.path("ca.crt"),
         ])
         defer { receiver.stop() }
-        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`)
-        configuration.endpoint = configuration.endpoint?.replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")
+        var configuration = OTLPExporterConfiguration.receiver(receiver, `protocol`).overTLS()
         configuration.certificateFile = certificates.path("ca.crt")
         configuration.timeout = .seconds(3)
         configuration.retry = OTLPRetryPolicy(initialBackoff: .milliseconds(200), maxBackoff: .milliseconds(500))
@@ -111,5 +108,14 @@ struct OTLPTLSTests {
         #expect(try await receiver.waitForSpans(1))
         #expect(receiver.spans.map { $0.span["name"] as? String } == ["mutual"])
         try await accepted.shutdown()
+    }
+}
+
+extension OTLPExporterConfiguration {
+    /// The same receiver over TLS: `https` and the name the test server certificate carries.
+    func overTLS() -> OTLPExporterConfiguration {
+        var configuration = self
+        configuration.endpoint = endpoint?.replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")
+        return configuration
     }
 }

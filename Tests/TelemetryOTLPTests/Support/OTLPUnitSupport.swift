@@ -62,21 +62,6 @@ func resolvedConfiguration(
     return try OTLPResolvedConfiguration(configuration, environment: Environment([:], isStrict: false))
 }
 
-/// SplitMix64: a small generator with a seed, so that a test that draws random input draws the same every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// Waits until a task sleeps on `clock`, or until `task` ends first; returns whether one sleeps.
 ///
 /// `TestClock.waitForSleepers(count:)` alone would wait forever for an export that never waits, so a test that

@@ -1,4 +1,5 @@
 import Telemetry
+import TelemetryTesting
 import Testing
 import Tracing
 
@@ -8,7 +9,7 @@ struct PythonPeerTests {
 
     @Test("TraceIDRatioBased decides as Python's TraceIdRatioBased on 10,000 ids for several ratios")
     func ratioSampler() throws {
-        var random = SplitMix(state: 42)
+        var random = SeededGenerator(seed: 42)
         var ids = (0..<10_000).map { _ in TraceID(high: random.next(), low: random.next()) }
         // Ids at the exact bounds are where rounding differences would show.
         ids += [TraceID(high: 1, low: 0), TraceID(high: 1, low: .max), TraceID(high: 1, low: 1 << 63), TraceID(high: 1, low: 1 << 63 - 1)]
@@ -51,7 +52,7 @@ struct PythonPeerTests {
     }
 
     static func cases(count: Int, traceState: Bool, baggage: Bool, sixtyFourBitIDs: Bool = false) -> [Case] {
-        var random = SplitMix(state: 7)
+        var random = SeededGenerator(seed: 7)
         let valueAlphabet = Array("abcXYZ019-_.~!*'()/:é€😀%&=,;\"")
         return (0..<count).map { index in
             let traceID = TraceID(high: sixtyFourBitIDs && index % 2 == 0 ? 0 : random.next() | 1, low: random.next() | 1)

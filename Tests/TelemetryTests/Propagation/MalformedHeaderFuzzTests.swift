@@ -1,5 +1,6 @@
 import Foundation
 import Telemetry
+import TelemetryTesting
 import Testing
 import Tracing
 
@@ -43,7 +44,7 @@ struct MalformedHeaderFuzzTests {
         }
     }
 
-    static func mutate(_ sample: String, using random: inout SplitMix) -> String {
+    static func mutate(_ sample: String, using random: inout SeededGenerator) -> String {
         var bytes = Array(sample.utf8)
         let alphabet = Array("-=,;:%@ \t0123456789abcdefABCDEFxyz\u{0}\u{7f}é".utf8)
         for _ in 0...Int.random(in: 0...6, using: &random) {
@@ -58,7 +59,7 @@ struct MalformedHeaderFuzzTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func carrier(iteration: Int, using random: inout SplitMix) -> [String: String] {
+    static func carrier(iteration: Int, using random: inout SeededGenerator) -> [String: String] {
         var carrier: [String: String] = [:]
         for (key, values) in samples.sorted(by: { $0.key < $1.key }) where Bool.random(using: &random) {
             if iteration % 4 == 0 {
@@ -76,7 +77,7 @@ struct MalformedHeaderFuzzTests {
 
     @Test("100,000 random and mutated headers never crash, and what parses matches its header and round-trips")
     func fuzz() {
-        var random = SplitMix(state: Self.seed)
+        var random = SeededGenerator(seed: Self.seed)
         var parsed = (traceContext: 0, b3: 0, jaeger: 0, baggage: 0)
         for iteration in 0..<Self.iterations {
             let carrier = Self.carrier(iteration: iteration, using: &random)

@@ -1,4 +1,5 @@
 import Telemetry
+import TelemetryTesting
 import Testing
 import Tracing
 
@@ -51,7 +52,7 @@ struct SamplerTests {
     func ratioDistribution() throws {
         let sampler = try #require(TraceIDRatioBasedSampler(ratio: 0.25))
         let seed: UInt64 = 0x5A4D_91E5
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         var sampled = 0
         for _ in 0..<40_000 {
             let traceID = TraceID(high: random.next(), low: random.next())
