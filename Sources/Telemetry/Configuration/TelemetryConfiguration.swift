@@ -38,6 +38,8 @@ public struct TelemetryConfiguration: Sendable {
     public var clock: any TelemetryClock = SystemClock()
     /// Tracing settings.
     public var traces = Traces()
+    /// Logs settings.
+    public var logs = Logs()
 
     /// Creates a configuration that takes everything from the environment and the defaults.
     public init() {}
@@ -64,6 +66,25 @@ public struct TelemetryConfiguration: Sendable {
         public var idGenerator: (any IDGenerator)?
 
         /// Creates tracing settings that take everything from the environment and the defaults.
+        public init() {}
+    }
+
+    /// Logs settings. Records reach the logs pipeline through ``TelemetryLogHandler`` or a ``TelemetryLogger``.
+    public struct Logs: Sendable {
+        /// Log record limits; when set, the `OTEL_LOGRECORD_*` and `OTEL_ATTRIBUTE_*` variables are not read.
+        public var limits: LogRecordLimits?
+        /// The batch processor's settings; when set, the `OTEL_BLRP_*` variables are not read. Out-of-range values
+        /// make the bootstrap throw.
+        public var batchProcessor: BatchLogRecordProcessor.Configuration?
+        /// The exporters, each behind its own batch processor; when set, `OTEL_LOGS_EXPORTER` is not read.
+        public var exporters: [any LogRecordExporter]?
+        /// Exporters that `OTEL_LOGS_EXPORTER` can name besides `console` and `none`. When one is named `otlp`, it is
+        /// the default, as the specification says.
+        public var exporterFactories: [any LogRecordExporterFactory] = []
+        /// Processors that run before the exporters' processors, for example to add attributes to every record.
+        public var processors: [any LogRecordProcessor] = []
+
+        /// Creates logs settings that take everything from the environment and the defaults.
         public init() {}
     }
 }

@@ -15,6 +15,13 @@ import Tracing
 /// `InstrumentationSystem`, so spans from Hummingbird, Vapor, AsyncHTTPClient and any other library instrumented
 /// with that API are recorded. Run the ``TelemetryService`` it returns: it does the background export work and
 /// flushes on graceful shutdown.
+///
+/// It builds the logs pipeline beside the traces one, from the same configuration; swift-log can be bootstrapped only
+/// once, so that step is yours:
+///
+/// ```swift
+/// LoggingSystem.bootstrap(TelemetryLogHandler.factory(telemetry.loggerProvider), metadataProvider: .traceContext)
+/// ```
 public enum TelemetrySystem {
     private static let isBootstrapped = Atomic<Bool>(false)
 
@@ -83,9 +90,22 @@ public enum TelemetrySystem {
                 reason: "it must not be negative"
             )
         }
-        let provider = try makeTracerProvider(configuration, environment: environment, logger: logger)
+        // Every variable is read, even when the SDK is disabled, so a typo never hides until the day it is enabled.
+        let isDisabled = try configuration.isDisabled ?? environment.boolean("OTEL_SDK_DISABLED") ?? false
+        let generalLimits = try GeneralAttributeLimits(environment: environment)
+        let provider = try makeTracerProvider(
+            configuration, isDisabled: isDisabled, generalLimits: generalLimits, environment: environment, logger: logger)
+        let loggerProvider = try makeLoggerProvider(
+            configuration,
+            isDisabled: isDisabled,
+            generalLimits: generalLimits,
+            resource: provider.resource,
+            environment: environment,
+            logger: logger
+        )
         return TelemetryService(
             tracerProvider: provider,
+            loggerProvider: loggerProvider,
             shutdownTimeout: configuration.shutdownTimeout,
             logLevel: logLevel,
             logger: logger,
@@ -95,15 +115,15 @@ public enum TelemetrySystem {
 
     static func makeTracerProvider(
         _ configuration: TelemetryConfiguration,
+        isDisabled: Bool,
+        generalLimits: GeneralAttributeLimits,
         environment: Environment,
         logger: Logger
     ) throws -> TracerProvider {
         let traces = configuration.traces
-        // Every variable is read, even when the SDK is disabled, so a typo never hides until the day it is enabled.
-        let isDisabled = try configuration.isDisabled ?? environment.boolean("OTEL_SDK_DISABLED") ?? false
         let resource = try Resource.resolve(configuration, environment: environment)
         let sampler = try traces.sampler ?? SamplerFactory.make(environment: environment)
-        let limits = try traces.spanLimits ?? SpanLimits(environment: environment)
+        let limits = try traces.spanLimits ?? SpanLimits(environment: environment, general: generalLimits)
         let batch = try (traces.batchProcessor ?? BatchSpanProcessor.Configuration(environment: environment)).validated()
         let propagators = try traces.propagators ?? PropagatorFactory.make(environment: environment)
         let propagator = CompositePropagator(propagators)
@@ -133,5 +153,37 @@ public enum TelemetrySystem {
             limits: limits,
             propagator: propagator
         )
+    }
+
+    static func makeLoggerProvider(
+        _ configuration: TelemetryConfiguration,
+        isDisabled: Bool,
+        generalLimits: GeneralAttributeLimits,
+        resource: Resource,
+        environment: Environment,
+        logger: Logger
+    ) throws -> LoggerProvider {
+        let logs = configuration.logs
+        let limits = try logs.limits ?? LogRecordLimits(environment: environment, general: generalLimits)
+        let batch = try (logs.batchProcessor ?? BatchLogRecordProcessor.Configuration(environment: environment)).validated()
+        if isDisabled {
+            // A disabled SDK builds no exporter: no connection, no background work.
+            return LoggerProvider(resource: resource, processors: [], limits: limits)
+        }
+        var processors = logs.processors
+        if let exporters = logs.exporters {
+            processors += exporters.map {
+                BatchLogRecordProcessor(exporter: $0, validConfiguration: batch, clock: configuration.clock, logger: logger)
+            }
+        } else {
+            processors += try ExporterSelection.makeProcessors(
+                environment: environment,
+                factories: logs.exporterFactories,
+                batch: batch,
+                clock: configuration.clock,
+                logger: logger
+            )
+        }
+        return LoggerProvider(resource: resource, processors: processors, limits: limits)
     }
 }

@@ -9,9 +9,12 @@ import Synchronization
 public enum TelemetryDiagnostics {
     private static let level = Mutex<Logger.Level>(.info)
 
+    /// The label of the SDK's own logger.
+    static let label = "swift-telemetry"
+
     /// A logger for the SDK's own messages, at the configured level.
     public static var logger: Logger {
-        var logger = Logger(label: "swift-telemetry")
+        var logger = Logger(label: label)
         logger.logLevel = level.withLock { $0 }
         return logger
     }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Tracing
 
 /// Writes each span as one human-readable line, for development and debugging (`OTEL_TRACES_EXPORTER=console`).
@@ -19,16 +12,7 @@ public struct ConsoleSpanExporter: SpanExporter {
 
     /// Creates an exporter that writes to standard output.
     public init() {
-        self.write = { line in
-            var bytes = Array(line.utf8)
-            bytes.append(UInt8(ascii: "\n"))
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { writeToStandardOutput($0.baseAddress, $0.count) }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        self.write = ConsoleText.writeLineToStandardOutput
     }
 
     /// Creates an exporter that hands each line, without a newline, to `write`.
@@ -44,11 +28,11 @@ public struct ConsoleSpanExporter: SpanExporter {
 
     /// The line for `span`.
     public static func format(_ span: SpanData) -> String {
-        var line = timestamp(span.endTime)
+        var line = ConsoleText.timestamp(span.endTime)
         line += " trace_id=\(span.spanContext.traceID.hexString)"
         line += " span_id=\(span.spanContext.spanID.hexString)"
         line += " parent_span_id=\(span.parentSpanID?.hexString ?? "-")"
-        line += " name=\(quoted(span.name))"
+        line += " name=\(ConsoleText.quoted(span.name))"
         line += " kind=\(kindName(span.kind))"
         line += " duration=\(duration(span.endTime &- span.startTime))"
         line += " status=\(statusText(span.status))"
@@ -71,7 +55,7 @@ public struct ConsoleSpanExporter: SpanExporter {
         guard let status else { return "unset" }
         switch status.code {
         case .ok: return "ok"
-        case .error: return status.message.map { "error(\(quoted($0)))" } ?? "error"
+        case .error: return status.message.map { "error(\(ConsoleText.quoted($0)))" } ?? "error"
         }
     }
 
@@ -83,69 +67,25 @@ public struct ConsoleSpanExporter: SpanExporter {
 
     static func attributesText(_ attributes: SpanAttributes) -> String {
         var pairs: [String] = []
-        attributes.forEach { key, value in pairs.append("\(escaped(key))=\(valueText(value))") }
+        attributes.forEach { key, value in pairs.append("\(ConsoleText.escaped(key))=\(valueText(value))") }
         return pairs.sorted().joined(separator: ", ")
     }
 
     static func valueText(_ value: SpanAttribute) -> String {
         switch value {
-        case .string(let string): return quoted(string)
+        case .string(let string): return ConsoleText.quoted(string)
         case .bool(let bool): return String(bool)
         case .int32(let int): return String(int)
         case .int64(let int): return String(int)
         case .double(let double): return String(double)
-        case .stringArray(let values): return "[" + values.map(quoted).joined(separator: ", ") + "]"
+        case .stringArray(let values): return "[" + values.map(ConsoleText.quoted).joined(separator: ", ") + "]"
         case .boolArray(let values): return "[" + values.map(String.init).joined(separator: ", ") + "]"
         case .int32Array(let values): return "[" + values.map { String($0) }.joined(separator: ", ") + "]"
         case .int64Array(let values): return "[" + values.map { String($0) }.joined(separator: ", ") + "]"
         case .doubleArray(let values): return "[" + values.map { String($0) }.joined(separator: ", ") + "]"
-        case .stringConvertible(let value): return quoted(value.description)
-        case .stringConvertibleArray(let values): return "[" + values.map { quoted($0.description) }.joined(separator: ", ") + "]"
+        case .stringConvertible(let value): return ConsoleText.quoted(value.description)
+        case .stringConvertibleArray(let values): return "[" + values.map { ConsoleText.quoted($0.description) }.joined(separator: ", ") + "]"
         default: return "?"
         }
     }
-
-    static func quoted(_ string: String) -> String {
-        "\"" + escaped(string) + "\""
-    }
-
-    /// `string` with quotes, backslashes and every control character escaped, so that a value cannot forge a line
-    /// or move the terminal's cursor.
-    static func escaped(_ string: String) -> String {
-        var result = ""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.properties.generalCategory == .control:
-                result += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    static func timestamp(_ nanoseconds: UInt64) -> String {
-        var seconds = time_t(nanoseconds / 1_000_000_000)
-        let milliseconds = Int(nanoseconds / 1_000_000 % 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
-    }
-}
-
-private func writeToStandardOutput(_ pointer: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Darwin)
-    return Darwin.write(STDOUT_FILENO, pointer, count)
-    #else
-    return Glibc.write(STDOUT_FILENO, pointer, count)
-    #endif
 }

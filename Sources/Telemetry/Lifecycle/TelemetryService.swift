@@ -4,28 +4,36 @@ import ServiceLifecycle
 /// Runs the SDK's background work, and flushes and shuts it down when the service ends.
 ///
 /// Add it to your `ServiceGroup` beside your application. Whether the group shuts down gracefully or cancels the
-/// service (its default when any other service returns or throws), the service exports every ended span and shuts
+/// service (its default when any other service returns or throws), the service exports every ended span and every
+/// emitted log record, and shuts
 /// the processors and exporters down, within ``shutdownTimeout`` even when an exporter hangs. What cannot be exported
 /// in that time is counted as dropped in the processors' statistics and logged once.
 public struct TelemetryService: Service {
     /// The tracer provider this service runs.
     public let tracerProvider: TracerProvider
+    /// The logger provider this service runs; give it to ``TelemetryLogHandler/factory(_:logLevel:includesCodeLocation:alsoToStandardOutput:)``
+    /// to send swift-log's output through it.
+    public let loggerProvider: LoggerProvider
     /// The longest the final flush and shutdown may take.
     public let shutdownTimeout: Duration
     let logLevel: Logger.Level
     let logger: Logger
     let clock: any TelemetryClock
 
-    /// Creates a service that runs `tracerProvider`.
+    /// Creates a service that runs `tracerProvider` and `loggerProvider`.
     ///
-    /// - Parameter clock: What ``shutdownTimeout`` is measured by; tests pass `TelemetryTesting`'s `TestClock`.
+    /// - Parameters:
+    ///   - loggerProvider: The logs pipeline; by default one with no processors, which drops every record.
+    ///   - clock: What ``shutdownTimeout`` is measured by; tests pass `TelemetryTesting`'s `TestClock`.
     public init(
         tracerProvider: TracerProvider,
+        loggerProvider: LoggerProvider? = nil,
         shutdownTimeout: Duration = .seconds(10),
         clock: any TelemetryClock = SystemClock()
     ) {
         self.init(
             tracerProvider: tracerProvider,
+            loggerProvider: loggerProvider ?? LoggerProvider(resource: tracerProvider.resource),
             shutdownTimeout: shutdownTimeout,
             logLevel: TelemetryDiagnostics.logLevel,
             logger: TelemetryDiagnostics.logger,
@@ -35,12 +43,14 @@ public struct TelemetryService: Service {
 
     init(
         tracerProvider: TracerProvider,
+        loggerProvider: LoggerProvider,
         shutdownTimeout: Duration,
         logLevel: Logger.Level,
         logger: Logger,
         clock: any TelemetryClock
     ) {
         self.tracerProvider = tracerProvider
+        self.loggerProvider = loggerProvider
         self.shutdownTimeout = min(max(.zero, shutdownTimeout), .longestConfigurable)
         self.logLevel = logLevel
         self.logger = logger
@@ -48,13 +58,17 @@ public struct TelemetryService: Service {
     }
 
     public func run() async throws {
-        let provider = tracerProvider
+        let tracerProvider = tracerProvider
+        let loggerProvider = loggerProvider
         // The background work is a task of its own rather than a child: when the group cancels this service, the
         // exporters' connections must stay up for the final export.
         let (failure, reportFailure) = AsyncStream<Void>.makeStream()
         let background = Task {
             do {
-                try await provider.run()
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await tracerProvider.run() }
+                    group.addTask { try await loggerProvider.run() }
+                }
             } catch {
                 reportFailure.yield()
                 throw error
@@ -78,32 +92,44 @@ public struct TelemetryService: Service {
         }
     }
 
-    /// Flushes and shuts the provider down, in a task that the caller's cancellation does not reach, giving up after
-    /// ``shutdownTimeout``. Spans still queued then are counted as dropped and logged once.
+    /// Flushes and shuts the providers down, in a task that the caller's cancellation does not reach, giving up after
+    /// ``shutdownTimeout``. Spans and log records still queued then are counted as dropped and logged once.
     public func shutdown() async {
         _ = await shutdownWithinTimeout()
     }
 
     /// Returns whether the shutdown finished before ``shutdownTimeout``.
     private func shutdownWithinTimeout() async -> Bool {
-        let provider = tracerProvider
+        let tracerProvider = tracerProvider
+        let loggerProvider = loggerProvider
         let logger = self.logger
         let deadline = clock.now.advanced(by: shutdownTimeout)
         let finished = await completes(before: deadline, clock: clock) {
-            do {
-                try await provider.shutdown()
-            } catch {
-                logger.warning("Telemetry shutdown failed", metadata: ["error": "\(error)"])
-            }
+            // Both at once: a hung span exporter must not use up the logs' share of the deadline.
+            async let traces: Void = Self.shutdown("traces", logger: logger) { try await tracerProvider.shutdown() }
+            async let logs: Void = Self.shutdown("logs", logger: logger) { try await loggerProvider.shutdown() }
+            _ = await (traces, logs)
         }
         guard !finished else { return true }
         logger.warning(
             "Telemetry shutdown did not complete within its timeout",
             metadata: ["shutdown_timeout": "\(shutdownTimeout)"]
         )
-        for processor in provider.processors {
-            processor.dropRemaining(reason: "shutdown did not complete within \(shutdownTimeout)")
+        let reason = "shutdown did not complete within \(shutdownTimeout)"
+        for processor in tracerProvider.processors {
+            processor.dropRemaining(reason: reason)
+        }
+        for processor in loggerProvider.processors {
+            processor.dropRemaining(reason: reason)
         }
         return false
+    }
+
+    private static func shutdown(_ signal: String, logger: Logger, _ body: @Sendable () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            logger.warning("Telemetry shutdown failed", metadata: ["signal": "\(signal)", "error": "\(error)"])
+        }
     }
 }

@@ -49,19 +49,13 @@ public final class BatchSpanProcessor: SpanProcessor {
         /// - Throws: ``TelemetryConfigurationError`` naming the setting: an out-of-range value set in code is a
         ///   programmer error, so it is not silently replaced.
         public func validated() throws -> Self {
-            func invalid(_ name: String, _ value: Any, _ reason: String) -> TelemetryConfigurationError {
-                TelemetryConfigurationError(variable: nil, value: "\(name) = \(value)", reason: reason)
-            }
-            guard scheduleDelay >= .zero else { throw invalid("scheduleDelay", scheduleDelay, "it must not be negative") }
-            guard exportTimeout >= .zero else { throw invalid("exportTimeout", exportTimeout, "it must not be negative") }
-            guard maxQueueSize >= 1 else { throw invalid("maxQueueSize", maxQueueSize, "it must be 1 or more") }
-            guard (1...maxQueueSize).contains(maxExportBatchSize) else {
-                throw invalid("maxExportBatchSize", maxExportBatchSize, "it must be from 1 to maxQueueSize (\(maxQueueSize))")
-            }
-            var result = self
-            result.scheduleDelay = min(scheduleDelay, .longestConfigurable)
-            result.exportTimeout = min(exportTimeout, .longestConfigurable)
-            return result
+            let settings = try self.settings.validated()
+            return Self(
+                scheduleDelay: settings.scheduleDelay,
+                exportTimeout: settings.exportTimeout,
+                maxQueueSize: settings.maxQueueSize,
+                maxExportBatchSize: settings.maxExportBatchSize
+            )
         }
     }
 
@@ -90,17 +84,7 @@ public final class BatchSpanProcessor: SpanProcessor {
     init(exporter: any SpanExporter, validConfiguration configuration: Configuration, clock: any TelemetryClock, logger: Logger) {
         self.exporter = exporter
         self.configuration = configuration
-        let limits = BatchSchedule<RecordingSpan>.Limits(
-            maxQueueSize: configuration.maxQueueSize,
-            maxBatchSize: configuration.maxExportBatchSize,
-            scheduleDelay: configuration.scheduleDelay
-        )
-        self.worker = BatchWorker(
-            configuration: .init(limits: limits, exportTimeout: configuration.exportTimeout),
-            clock: clock,
-            logger: logger,
-            itemName: "spans"
-        ) { spans in
+        self.worker = BatchWorker(settings: configuration.settings, clock: clock, logger: logger, itemName: "spans") { spans in
             try await exporter.export(spans.map(\.spanData))
         }
     }

@@ -1,0 +1,175 @@
+import Logging
+import Tracing
+
+/// A swift-log `LogHandler` that turns each log call into an OpenTelemetry log record of a ``LoggerProvider``.
+///
+/// Bootstrap swift-log with it once, after the SDK:
+///
+/// ```swift
+/// let telemetry = try TelemetrySystem.bootstrap(.otlp())
+/// LoggingSystem.bootstrap(TelemetryLogHandler.factory(telemetry.loggerProvider), metadataProvider: .traceContext)
+/// ```
+///
+/// Each record carries:
+/// - the logger's label as its instrumentation scope;
+/// - the level as the specification's severity number (trace 1, debug 5, info 9, notice 10, warning 13, error 17,
+///   critical 21), and the level's name as the severity text;
+/// - the message as the body;
+/// - the metadata of the handler, of the metadata provider and of the call, merged as swift-log merges them (the
+///   call's wins, then the provider's), as attributes, nested dictionaries and arrays kept;
+/// - the `error:` of the call as `exception.type` and `exception.message`;
+/// - with ``includesCodeLocation``, the call's `code.file.path`, `code.function.name` (qualified by the module) and
+///   `code.line.number`;
+/// - the trace id, span id and trace flags of the span active in the current task.
+///
+/// The provider's ``LogRecordLimits`` apply; when metadata is over the count limit, the call's own is kept first.
+/// Records of the SDK's own diagnostics logger (label `swift-telemetry`) are not turned into records, so that a
+/// failing export can never feed on itself.
+public struct TelemetryLogHandler: LogHandler {
+    /// The least severe level this handler turns into records; swift-log skips calls below it at almost no cost.
+    public var logLevel: Logger.Level
+    /// Metadata added to every record of this handler.
+    public var metadata: Logger.Metadata = [:]
+    /// Metadata computed for each call, such as ``Logging/Logger/MetadataProvider/traceContext``.
+    public var metadataProvider: Logger.MetadataProvider?
+    /// Whether records carry the call's file, function and line as `code.*` attributes. Off by default: they cost
+    /// three attributes per record.
+    public var includesCodeLocation: Bool
+    private let logger: TelemetryLogger
+    private let isDiagnostics: Bool
+
+    /// Creates a handler for the logger labelled `label`.
+    ///
+    /// - Parameters:
+    ///   - label: The swift-log label; it becomes the records' instrumentation scope.
+    ///   - provider: The provider whose processors receive the records.
+    ///   - metadataProvider: Metadata computed for each call; by default `LoggingSystem`'s.
+    public init(
+        label: String,
+        provider: LoggerProvider,
+        metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider,
+        logLevel: Logger.Level = .info,
+        includesCodeLocation: Bool = false
+    ) {
+        self.logger = provider.logger(name: label)
+        self.metadataProvider = metadataProvider
+        self.logLevel = logLevel
+        self.includesCodeLocation = includesCodeLocation
+        self.isDiagnostics = label == TelemetryDiagnostics.label
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        guard !isDiagnostics, logger.isEnabled else { return }
+        let context = ServiceContext.current ?? .topLevel
+        let now = DefaultTracerClock.now.nanosecondsSinceEpoch
+        var record = LogRecordData(
+            timestamp: now,
+            observedTimestamp: now,
+            severity: LogSeverity(event.level),
+            severityText: event.level.rawValue,
+            body: .string(event.message.description),
+            resource: logger.provider.resource,
+            instrumentationScope: logger.scope
+        )
+        record.setTraceContext(from: context)
+        var attributes = AttributeCollector(limits: logger.provider.limits)
+        if let error = event.error {
+            attributes.add("exception.type", .string(String(reflecting: type(of: error))))
+            attributes.add("exception.message", .string(String(describing: error)))
+        }
+        if let explicit = event.metadata {
+            for (key, value) in explicit { attributes.add(key, metadata: value) }
+        }
+        if let metadataProvider {
+            // The trace context is already the record's own; the provider's copy of it would only repeat it.
+            let skipsTraceContext = record.traceID != nil
+            for (key, value) in metadataProvider.get()
+            where !(skipsTraceContext && (key == TraceContextMetadata.traceIDKey || key == TraceContextMetadata.spanIDKey)) {
+                attributes.add(key, metadata: value)
+            }
+        }
+        for (key, value) in metadata { attributes.add(key, metadata: value) }
+        if includesCodeLocation {
+            attributes.add("code.file.path", .string(event.file))
+            attributes.add("code.function.name", .string(event.source + "." + event.function))
+            attributes.add("code.line.number", .int(Int64(clamping: event.line)))
+        }
+        record.attributes = attributes.values
+        record.droppedAttributeCount = attributes.dropped
+        logger.provider.emit(&record, context: context)
+    }
+}
+
+extension TelemetryLogHandler {
+    /// A factory for `LoggingSystem.bootstrap` that makes a ``TelemetryLogHandler`` for every logger, and with
+    /// `alsoToStandardOutput`, a swift-log `StreamLogHandler` on standard output beside it, so that each log call
+    /// goes both to OTLP and to the container's log:
+    ///
+    /// ```swift
+    /// LoggingSystem.bootstrap(
+    ///     TelemetryLogHandler.factory(telemetry.loggerProvider, alsoToStandardOutput: true),
+    ///     metadataProvider: .traceContext
+    /// )
+    /// ```
+    ///
+    /// With the ``Logging/Logger/MetadataProvider/traceContext`` metadata provider, each standard output line inside
+    /// a span carries `trace_id=…` and `span_id=…`.
+    public static func factory(
+        _ provider: LoggerProvider,
+        logLevel: Logger.Level = .info,
+        includesCodeLocation: Bool = false,
+        alsoToStandardOutput: Bool = false
+    ) -> @Sendable (String, Logger.MetadataProvider?) -> any LogHandler {
+        { label, metadataProvider in
+            let handler = TelemetryLogHandler(
+                label: label,
+                provider: provider,
+                metadataProvider: metadataProvider,
+                logLevel: logLevel,
+                includesCodeLocation: includesCodeLocation
+            )
+            guard alsoToStandardOutput else { return handler }
+            var standardOutput = StreamLogHandler.standardOutput(label: label, metadataProvider: metadataProvider)
+            standardOutput.logLevel = logLevel
+            return MultiplexLogHandler([handler, standardOutput])
+        }
+    }
+}
+
+/// Gathers one record's attributes from several sources, highest precedence first: a key already present is not
+/// replaced, and a new key over the count limit is dropped and counted.
+struct AttributeCollector {
+    private(set) var values: [String: LogValue] = [:]
+    private(set) var dropped = 0
+    private let countLimit: Int
+    private let lengthLimit: Int?
+
+    init(limits: LogRecordLimits) {
+        self.countLimit = limits.attributeCountLimit
+        self.lengthLimit = limits.attributeValueLengthLimit
+    }
+
+    mutating func add(_ key: String, metadata value: Logger.MetadataValue) {
+        guard values[key] == nil else { return }
+        guard values.count < countLimit else {
+            dropped += 1
+            return
+        }
+        let converted = LogValue(value)
+        values[key] = lengthLimit.map(converted.truncated(to:)) ?? converted
+    }
+
+    mutating func add(_ key: String, _ value: LogValue) {
+        guard values[key] == nil else { return }
+        guard values.count < countLimit else {
+            dropped += 1
+            return
+        }
+        values[key] = lengthLimit.map(value.truncated(to:)) ?? value
+    }
+}
