@@ -1,18 +1,20 @@
-"""An OTLP trace receiver built on the official protocol definitions (opentelemetry-proto) and grpcio.
+"""An OTLP trace and logs receiver built on the official protocol definitions (opentelemetry-proto) and grpcio.
 
-It serves OTLP/gRPC and OTLP/HTTP (protobuf and JSON) on 127.0.0.1 and prints one JSON line per request on stdout:
-{"transport": "grpc"|"http", "path", "content_type", "content_encoding", "gzip": bool, "time": float,
- "request": <the ExportTraceServiceRequest as a dict, ids in lowercase hex>}
+It serves OTLP/gRPC (TraceService and LogsService) and OTLP/HTTP (protobuf and JSON, gzip or not; `/v1/logs` for logs,
+any other path for traces) on 127.0.0.1 and prints one JSON line per request on stdout:
+{"transport": "grpc"|"http", "signal": "traces"|"logs", "path", "content_type", "content_encoding", "gzip": bool,
+ "time": float, "request": <the ExportTraceServiceRequest or ExportLogsServiceRequest as a dict, ids in lowercase hex>}
+In "request", 64-bit integers are strings and bytes values other than ids are base64, as json_format writes them.
 The first line is {"ready": true, "grpc_port": N, "http_port": N, "grpc_proxy_port": N}.
 
 The gRPC proxy port forwards to the gRPC server and prints {"grpc_message_compressed": bool} for each gRPC message
 the client sends, read from the bytes on the wire, to prove gzip is really used.
 
---fault takes a JSON object:
+--fault takes a JSON object, and applies to both signals:
   {"http_status": 503, "retry_after": "1", "times": 1}   answer the first `times` HTTP requests with that status
   {"grpc_status": "UNAVAILABLE", "times": 1}             fail the first `times` gRPC calls
   {"grpc_retry_info_seconds": 1, "times": 1}             RESOURCE_EXHAUSTED with a RetryInfo
-  {"partial": [3, "message"]}                            accept with a partial success
+  {"partial": [3, "message"]}                            accept with a partial success (rejected spans or log records)
   {"blackhole": true}                                    accept requests and never answer
   {"large_body": 5242881}                                accept HTTP requests with a response body of that many bytes
 """
@@ -34,6 +36,7 @@ import grpc
 from google.protobuf import json_format
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.duration_pb2 import Duration
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
 OUTPUT_LOCK = threading.Lock()
@@ -45,36 +48,39 @@ def emit(record):
         sys.stdout.flush()
 
 
-def to_dict(request):
-    """The request as a dict with hex ids (MessageToDict would give base64)."""
-    result = json_format.MessageToDict(request, preserving_proto_field_name=False)
-    for resource_spans in result.get("resourceSpans", []):
-        for scope_spans in resource_spans.get("scopeSpans", []):
-            for span in scope_spans.get("spans", []):
-                for key in ("traceId", "spanId", "parentSpanId"):
-                    if key in span:
-                        span[key] = base64.b64decode(span[key]).hex()
-                for link in span.get("links", []):
-                    for key in ("traceId", "spanId"):
-                        if key in link:
-                            link[key] = base64.b64decode(link[key]).hex()
-    return result
-
-
-def json_to_request(body):
-    """Parses OTLP/JSON: hex ids are converted to base64 first, because json_format reads bytes as base64."""
-    document = json.loads(body)
+def id_holders(document):
+    """The objects of a request dict that hold trace or span ids: spans, span links and log records."""
     for resource_spans in document.get("resourceSpans", []):
         for scope_spans in resource_spans.get("scopeSpans", []):
             for span in scope_spans.get("spans", []):
-                for key in ("traceId", "spanId", "parentSpanId"):
-                    if key in span:
-                        span[key] = base64.b64encode(bytes.fromhex(span[key])).decode()
+                yield span, ("traceId", "spanId", "parentSpanId")
                 for link in span.get("links", []):
-                    for key in ("traceId", "spanId"):
-                        if key in link:
-                            link[key] = base64.b64encode(bytes.fromhex(link[key])).decode()
-    request = trace_service_pb2.ExportTraceServiceRequest()
+                    yield link, ("traceId", "spanId")
+    for resource_logs in document.get("resourceLogs", []):
+        for scope_logs in resource_logs.get("scopeLogs", []):
+            for record in scope_logs.get("logRecords", []):
+                yield record, ("traceId", "spanId")
+
+
+def to_dict(request):
+    """The request as a dict with hex ids (MessageToDict would give base64)."""
+    result = json_format.MessageToDict(request, preserving_proto_field_name=False)
+    for holder, keys in id_holders(result):
+        for key in keys:
+            if key in holder:
+                holder[key] = base64.b64decode(holder[key]).hex()
+    return result
+
+
+def json_to_request(body, signal):
+    """Parses OTLP/JSON: hex ids are converted to base64 first, because json_format reads bytes as base64. Other
+    bytes, such as an AnyValue's bytesValue, are base64 in OTLP/JSON already."""
+    document = json.loads(body)
+    for holder, keys in id_holders(document):
+        for key in keys:
+            if key in holder:
+                holder[key] = base64.b64encode(bytes.fromhex(holder[key])).decode()
+    request = SIGNALS[signal]["request"]()
     json_format.ParseDict(document, request)
     return request
 
@@ -97,12 +103,52 @@ class Fault:
             return self.spec[key]
 
 
-def partial_response(spec):
-    response = trace_service_pb2.ExportTraceServiceResponse()
+SIGNALS = {
+    "traces": {
+        "request": trace_service_pb2.ExportTraceServiceRequest,
+        "response": trace_service_pb2.ExportTraceServiceResponse,
+        "rejected": "rejected_spans",
+    },
+    "logs": {
+        "request": logs_service_pb2.ExportLogsServiceRequest,
+        "response": logs_service_pb2.ExportLogsServiceResponse,
+        "rejected": "rejected_log_records",
+    },
+}
+
+
+def signal_of_path(path):
+    """OTLP/HTTP's signal paths: /v1/logs is logs; anything else, such as a custom traces endpoint, is traces."""
+    return "logs" if path.split("?", 1)[0].endswith("/v1/logs") else "traces"
+
+
+def partial_response(spec, signal):
+    response = SIGNALS[signal]["response"]()
     if "partial" in spec:
-        response.partial_success.rejected_spans = spec["partial"][0]
+        setattr(response.partial_success, SIGNALS[signal]["rejected"], spec["partial"][0])
         response.partial_success.error_message = spec["partial"][1]
     return response
+
+
+def export(fault, signal, request, context):
+    """One gRPC Export call of either service: the injected faults, then the printed request."""
+    if fault.spec.get("blackhole"):
+        time.sleep(3600)
+    status = fault.take("grpc_status")
+    if status:
+        context.abort(getattr(grpc.StatusCode, status), "injected fault")
+    delay = fault.take("grpc_retry_info_seconds")
+    if delay is not None:
+        context.abort_with_status(RichStatus(retry_info_status(delay)))
+    metadata = dict(context.invocation_metadata())
+    emit({
+        "transport": "grpc",
+        "signal": signal,
+        "metadata": {k: v for k, v in metadata.items() if isinstance(v, str)},
+        "time": time.time(),
+        "request": to_dict(request),
+    })
+    return partial_response(fault.spec, signal)
 
 
 class TraceService(trace_service_pb2_grpc.TraceServiceServicer):
@@ -110,22 +156,15 @@ class TraceService(trace_service_pb2_grpc.TraceServiceServicer):
         self.fault = fault
 
     def Export(self, request, context):
-        if self.fault.spec.get("blackhole"):
-            time.sleep(3600)
-        status = self.fault.take("grpc_status")
-        if status:
-            context.abort(getattr(grpc.StatusCode, status), "injected fault")
-        delay = self.fault.take("grpc_retry_info_seconds")
-        if delay is not None:
-            context.abort_with_status(RichStatus(retry_info_status(delay)))
-        metadata = dict(context.invocation_metadata())
-        emit({
-            "transport": "grpc",
-            "metadata": {k: v for k, v in metadata.items() if isinstance(v, str)},
-            "time": time.time(),
-            "request": to_dict(request),
-        })
-        return partial_response(self.fault.spec)
+        return export(self.fault, "traces", request, context)
+
+
+class LogsService(logs_service_pb2_grpc.LogsServiceServicer):
+    def __init__(self, fault):
+        self.fault = fault
+
+    def Export(self, request, context):
+        return export(self.fault, "logs", request, context)
 
 
 def retry_info_status(seconds):
@@ -173,13 +212,15 @@ def make_http_handler(fault):
             if encoding == "gzip":
                 body = gzip.decompress(body)
             content_type = self.headers.get("Content-Type", "")
+            signal = signal_of_path(self.path)
             if content_type == "application/json":
-                request = json_to_request(body)
+                request = json_to_request(body, signal)
             else:
-                request = trace_service_pb2.ExportTraceServiceRequest()
+                request = SIGNALS[signal]["request"]()
                 request.ParseFromString(body)
             emit({
                 "transport": "http",
+                "signal": signal,
                 "path": self.path,
                 "content_type": content_type,
                 "content_encoding": encoding,
@@ -188,7 +229,7 @@ def make_http_handler(fault):
                 "time": time.time(),
                 "request": to_dict(request),
             })
-            response = partial_response(fault.spec)
+            response = partial_response(fault.spec, signal)
             if "large_body" in fault.spec:
                 # Zero bytes: a body no OTLP reader takes for a partial success, only large.
                 payload = bytes(fault.spec["large_body"])
@@ -278,6 +319,7 @@ def main():
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(TraceService(fault), server)
+    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(LogsService(fault), server)
     address = f"127.0.0.1:{arguments.grpc_port}"
     if arguments.tls_cert:
         with open(arguments.tls_key, "rb") as key, open(arguments.tls_cert, "rb") as cert:

@@ -40,7 +40,7 @@ struct OTLPExporterLoopTests {
         try await export.value
         #expect(transport.sends == 2)
         #expect(exporter.statistics.retries == 1)
-        #expect(exporter.statistics.exportedSpans == 2)
+        #expect(exporter.statistics.exported == 2)
     }
 
     @Test("each attempt may take what is left of the export timeout")
@@ -71,7 +71,7 @@ struct OTLPExporterLoopTests {
         }
         try await export.value
         #expect(transport.timeouts == [nil, nil, nil])
-        #expect(exporter.statistics.exportedSpans == 3)
+        #expect(exporter.statistics.exported == 3)
     }
 
     @Test("retries stop when the next attempt could not start within the export timeout")
@@ -91,7 +91,7 @@ struct OTLPExporterLoopTests {
         #expect(error?.description.contains("HTTP 503") == true)
         #expect(transport.sends == 2)
         #expect(exporter.statistics.retries == 1)
-        #expect(exporter.statistics.failedSpans == 4)
+        #expect(exporter.statistics.failed == 4)
         #expect(clock.sleeperCount == 0)
     }
 
@@ -103,7 +103,7 @@ struct OTLPExporterLoopTests {
         await #expect(throws: OTLPExportError.self) { try await exporter.export(try makeSpans(2)) }
         #expect(transport.sends == 1)
         #expect(exporter.statistics.retries == 0)
-        #expect(exporter.statistics.failedSpans == 2)
+        #expect(exporter.statistics.failed == 2)
     }
 
     @Test("cancellation during a retry wait fails the batch")
@@ -116,7 +116,7 @@ struct OTLPExporterLoopTests {
         export.cancel()
         await #expect(throws: OTLPExportError.self) { try await export.value }
         #expect(transport.sends == 1)
-        #expect(exporter.statistics.failedSpans == 1)
+        #expect(exporter.statistics.failed == 1)
     }
 
     @Test("a batch the encoder cannot encode is counted, logged once without data, and never sent")
@@ -134,8 +134,8 @@ struct OTLPExporterLoopTests {
         let statistics = exporter.statistics
         #expect(statistics.encodingErrors == 2)
         #expect(statistics.failedExports == 2)
-        #expect(statistics.failedSpans == 6)
-        #expect(statistics.exportedSpans == 0)
+        #expect(statistics.failed == 6)
+        #expect(statistics.exported == 0)
         #expect(logs.errors.count == 1)
         #expect(!logs.contains("private-span-name") && !logs.contains("someone@example.com"))
     }

@@ -90,7 +90,7 @@ struct OTLPFaultTests {
         let deliveredAfter = (request["time"] as? Double ?? 0) - upAt
         print("otlp-fault receiver-starts-late \(`protocol`.rawValue): delivered \(String(format: "%.2f", deliveredAfter)) s after the receiver came up, after \(pipeline.exporter.statistics.retries) retries")
         #expect(receiver.spans.count == 5)
-        #expect(pipeline.exporter.statistics.exportedSpans == 5)
+        #expect(pipeline.exporter.statistics.exported == 5)
         try await pipeline.shutdown()
     }
 
@@ -110,7 +110,7 @@ struct OTLPFaultTests {
         try await flush.value
         #expect(try await receiver.waitForSpans(3))
         #expect(pipeline.exporter.statistics.retries == 1)
-        #expect(pipeline.exporter.statistics.exportedSpans == 3)
+        #expect(pipeline.exporter.statistics.exported == 3)
         try await pipeline.shutdown()
     }
 
@@ -124,7 +124,7 @@ struct OTLPFaultTests {
         #expect(try await receiver.waitUntil { $0.contains { $0["fault"] as? Int == 400 } })
         #expect(receiver.records.filter { $0["fault"] as? Int == 400 }.count == 1)
         #expect(pipeline.exporter.statistics.retries == 0)
-        #expect(pipeline.exporter.statistics.failedSpans == 4)
+        #expect(pipeline.exporter.statistics.failed == 4)
         #expect(pipeline.processor.statistics.failed == 4)
         try await pipeline.shutdown()
     }
@@ -141,9 +141,9 @@ struct OTLPFaultTests {
         endSpans(pipeline, count: 3)
         try await pipeline.provider.forceFlush()
         #expect(try await receiver.waitForSpans(3))
-        #expect(pipeline.exporter.statistics.exportedSpans == 3)
+        #expect(pipeline.exporter.statistics.exported == 3)
         #expect(pipeline.exporter.statistics.retries == 0)
-        #expect(pipeline.exporter.statistics.failedSpans == 0)
+        #expect(pipeline.exporter.statistics.failed == 0)
         #expect(receiver.requests.count == 1, "sent once")
         try await pipeline.shutdown()
     }
@@ -179,8 +179,8 @@ struct OTLPFaultTests {
         endSpans(pipeline, count: 10)
         try await pipeline.provider.forceFlush()
         let statistics = pipeline.exporter.statistics
-        #expect(statistics.rejectedSpans == 3)
-        #expect(statistics.exportedSpans == 7)
+        #expect(statistics.rejected == 3)
+        #expect(statistics.exported == 7)
         #expect(statistics.retries == 0)
         try await pipeline.shutdown()
     }
@@ -223,7 +223,7 @@ struct OTLPFaultTests {
         endSpans(second, count: 1)
         try await second.provider.forceFlush()
         #expect(second.exporter.statistics.retries == 0)
-        #expect(second.exporter.statistics.failedSpans == 1)
+        #expect(second.exporter.statistics.failed == 1)
         try await second.shutdown()
     }
 
@@ -275,7 +275,7 @@ struct OTLPFaultTests {
         }
         try await flush.value
         #expect(waits <= 16)
-        #expect(pipeline.exporter.statistics.failedSpans == 3)
+        #expect(pipeline.exporter.statistics.failed == 3)
         #expect(pipeline.exporter.statistics.retries >= 2)
         try await pipeline.shutdown()
     }

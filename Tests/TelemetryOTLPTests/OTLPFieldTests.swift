@@ -112,7 +112,7 @@ struct OTLPFieldTests {
         #expect(received.resource["schemaUrl"] as? String == "https://opentelemetry.io/schemas/1.26.0")
         #expect(receiver.requests.count == 1, "both spans share one resource and one scope, so one request")
         #expect((receiver.requests.first?["request"] as? [String: Any]).flatMap { ($0["resourceSpans"] as? [Any])?.count } == 1)
-        #expect(pipeline.exporter.statistics.exportedSpans == 2)
+        #expect(pipeline.exporter.statistics.exported == 2)
         try await pipeline.shutdown()
     }
 
@@ -132,7 +132,7 @@ struct OTLPFieldTests {
         let ids = receiver.spans.compactMap { $0.span["spanId"] as? String }
         #expect(ids.count == 3000)
         #expect(Set(ids).count == 3000)
-        #expect(pipeline.exporter.statistics.exportedSpans == 3000)
+        #expect(pipeline.exporter.statistics.exported == 3000)
         #expect(pipeline.processor.statistics.dropped == 0)
         try await pipeline.shutdown()
     }

@@ -114,7 +114,7 @@ struct OTLPSecrecyTests {
         #expect(error?.description.contains("401") == true)
         #expect(error?.description.contains(Self.marker) == false, "\(String(describing: error))")
         try await exporter.export(spans)
-        #expect(exporter.statistics.rejectedSpans == 1)
+        #expect(exporter.statistics.rejected == 1)
         #expect(logs.lines.count >= 2, "the retry and the partial success are logged")
         #expect(!logs.contains(Self.marker), "\(logs.lines)")
     }

@@ -53,7 +53,7 @@ struct OTLPTLSTests {
         pipeline.provider.startSpan("secure").end()
         try await pipeline.provider.forceFlush()
         #expect(try await receiver.waitForSpans(1))
-        #expect(pipeline.exporter.statistics.exportedSpans == 1)
+        #expect(pipeline.exporter.statistics.exported == 1)
         try await pipeline.shutdown()
     }
 
@@ -73,7 +73,7 @@ struct OTLPTLSTests {
         try await pipeline.provider.forceFlush()
         let statistics = pipeline.exporter.statistics
         #expect(statistics.retries == 0, "\(logs.lines)")
-        #expect(statistics.failedSpans == 1)
+        #expect(statistics.failed == 1)
         #expect(statistics.failedExports == 1)
         try await pipeline.shutdown()
     }
@@ -96,7 +96,7 @@ struct OTLPTLSTests {
         let refused = try Pipeline(configuration)
         refused.provider.startSpan("refused").end()
         try await refused.provider.forceFlush()
-        #expect(refused.exporter.statistics.failedSpans == 1)
+        #expect(refused.exporter.statistics.failed == 1)
         try await refused.shutdown()
 
         configuration.clientCertificateFile = certificates.path("client.crt")
@@ -104,7 +104,7 @@ struct OTLPTLSTests {
         let accepted = try Pipeline(configuration)
         accepted.provider.startSpan("mutual").end()
         try await accepted.provider.forceFlush()
-        #expect(accepted.exporter.statistics.exportedSpans == 1)
+        #expect(accepted.exporter.statistics.exported == 1)
         #expect(try await receiver.waitForSpans(1))
         #expect(receiver.spans.map { $0.span["name"] as? String } == ["mutual"])
         try await accepted.shutdown()

@@ -38,13 +38,15 @@ public struct OTLPRetryPolicy: Sendable, Hashable {
     }
 }
 
-/// What you set in code for the OTLP exporter. Anything left `nil` comes from the `OTEL_EXPORTER_OTLP_TRACES_*`
-/// variable, then the `OTEL_EXPORTER_OTLP_*` one, then the specification's default.
+/// What you set in code for the OTLP exporters. Anything left `nil` comes from the signal's variable
+/// (`OTEL_EXPORTER_OTLP_TRACES_*` for spans, `OTEL_EXPORTER_OTLP_LOGS_*` for log records), then the
+/// `OTEL_EXPORTER_OTLP_*` one, then the specification's default.
 public struct OTLPExporterConfiguration: Sendable {
-    /// The full URL to send to, used as is, query string included (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
-    /// `OTEL_EXPORTER_OTLP_ENDPOINT` is a base URL to which HTTP adds `/v1/traces`. Defaults: `http://localhost:4317`
-    /// for gRPC and `http://localhost:4318/v1/traces` for HTTP. User-info (`user:pass@`) is never sent, logged or
-    /// shown, as RFC 9110 requires; put credentials in ``headers``.
+    /// The full URL to send to, used as is, query string included (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
+    /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`). `OTEL_EXPORTER_OTLP_ENDPOINT` is a base URL to which HTTP adds
+    /// `/v1/traces` or `/v1/logs`. Defaults: `http://localhost:4317` for gRPC and `http://localhost:4318/v1/traces` or
+    /// `…/v1/logs` for HTTP. User-info (`user:pass@`) is never sent, logged or shown, as RFC 9110 requires; put
+    /// credentials in ``headers``.
     public var endpoint: String?
     /// The transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`, default `http/protobuf`).
     public var `protocol`: OTLPProtocol?

@@ -111,6 +111,32 @@ struct JSONWriter: OTLPWriter {
         appendQuoted(value.hexString)
     }
 
+    mutating func writeBytes(_ field: ProtoField, _ value: [UInt8]) {
+        appendKey(field)
+        bytes.append(UInt8(ascii: "\""))
+        appendBase64(value)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Standard base64 with padding, which proto3's JSON mapping reads for `bytes`.
+    private mutating func appendBase64(_ value: [UInt8]) {
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        let digits = UnsafeBufferPointer(start: alphabet.utf8Start, count: alphabet.utf8CodeUnitCount)
+        var index = 0
+        while index < value.count {
+            let remaining = value.count - index
+            let first = UInt32(value[index])
+            let second = remaining > 1 ? UInt32(value[index + 1]) : 0
+            let third = remaining > 2 ? UInt32(value[index + 2]) : 0
+            let group = first << 16 | second << 8 | third
+            bytes.append(digits[Int(group >> 18 & 0x3F)])
+            bytes.append(digits[Int(group >> 12 & 0x3F)])
+            bytes.append(remaining > 1 ? digits[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="))
+            bytes.append(remaining > 2 ? digits[Int(group & 0x3F)] : UInt8(ascii: "="))
+            index += 3
+        }
+    }
+
     mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void) {
         appendKey(field)
         writeObject(body)

@@ -1,6 +1,6 @@
 /// Field numbers, wire types and JSON names of the OTLP messages, from opentelemetry-proto's `.proto` files
-/// (`collector/trace/v1/trace_service.proto`, `trace/v1/trace.proto`, `resource/v1/resource.proto` and
-/// `common/v1/common.proto`).
+/// (`collector/trace/v1/trace_service.proto`, `trace/v1/trace.proto`, `collector/logs/v1/logs_service.proto`,
+/// `logs/v1/logs.proto`, `resource/v1/resource.proto` and `common/v1/common.proto`).
 enum OTLPFields {
     enum ExportTraceServiceRequest {
         static var resourceSpans: ProtoField { ProtoField(1, .lengthDelimited, "resourceSpans") }
@@ -19,6 +19,46 @@ enum OTLPFields {
         static var resource: ProtoField { ProtoField(1, .lengthDelimited, "resource") }
         static var scopeSpans: ProtoField { ProtoField(2, .lengthDelimited, "scopeSpans") }
         static var schemaURL: ProtoField { ProtoField(3, .lengthDelimited, "schemaUrl") }
+    }
+
+    enum ExportLogsServiceRequest {
+        static var resourceLogs: ProtoField { ProtoField(1, .lengthDelimited, "resourceLogs") }
+    }
+
+    enum ExportLogsServiceResponse {
+        static let partialSuccess: UInt32 = 1
+    }
+
+    enum ExportLogsPartialSuccess {
+        static let rejectedLogRecords: UInt32 = 1
+        static let errorMessage: UInt32 = 2
+    }
+
+    enum ResourceLogs {
+        static var resource: ProtoField { ProtoField(1, .lengthDelimited, "resource") }
+        static var scopeLogs: ProtoField { ProtoField(2, .lengthDelimited, "scopeLogs") }
+        static var schemaURL: ProtoField { ProtoField(3, .lengthDelimited, "schemaUrl") }
+    }
+
+    enum ScopeLogs {
+        static var scope: ProtoField { ProtoField(1, .lengthDelimited, "scope") }
+        static var logRecords: ProtoField { ProtoField(2, .lengthDelimited, "logRecords") }
+        static var schemaURL: ProtoField { ProtoField(3, .lengthDelimited, "schemaUrl") }
+    }
+
+    enum LogRecord {
+        static var timeUnixNano: ProtoField { ProtoField(1, .fixed64, "timeUnixNano") }
+        static var severityNumber: ProtoField { ProtoField(2, .varint, "severityNumber") }
+        static var severityText: ProtoField { ProtoField(3, .lengthDelimited, "severityText") }
+        static var body: ProtoField { ProtoField(5, .lengthDelimited, "body") }
+        static var attributes: ProtoField { ProtoField(6, .lengthDelimited, "attributes") }
+        static var droppedAttributesCount: ProtoField { ProtoField(7, .varint, "droppedAttributesCount") }
+        /// The W3C trace flags in the low byte; the other bits are reserved.
+        static var flags: ProtoField { ProtoField(8, .fixed32, "flags") }
+        static var traceID: ProtoField { ProtoField(9, .lengthDelimited, "traceId") }
+        static var spanID: ProtoField { ProtoField(10, .lengthDelimited, "spanId") }
+        static var observedTimeUnixNano: ProtoField { ProtoField(11, .fixed64, "observedTimeUnixNano") }
+        static var eventName: ProtoField { ProtoField(12, .lengthDelimited, "eventName") }
     }
 
     enum Resource {
@@ -90,9 +130,15 @@ enum OTLPFields {
         static var intValue: ProtoField { ProtoField(3, .varint, "intValue") }
         static var doubleValue: ProtoField { ProtoField(4, .fixed64, "doubleValue") }
         static var arrayValue: ProtoField { ProtoField(5, .lengthDelimited, "arrayValue") }
+        static var kvlistValue: ProtoField { ProtoField(6, .lengthDelimited, "kvlistValue") }
+        static var bytesValue: ProtoField { ProtoField(7, .lengthDelimited, "bytesValue") }
     }
 
     enum ArrayValue {
+        static var values: ProtoField { ProtoField(1, .lengthDelimited, "values") }
+    }
+
+    enum KeyValueList {
         static var values: ProtoField { ProtoField(1, .lengthDelimited, "values") }
     }
 

@@ -24,6 +24,8 @@ protocol OTLPWriter {
     mutating func writeTraceID(_ field: ProtoField, _ value: TraceID)
     /// A span id: 8 bytes in protobuf, 16 lowercase hex digits in JSON.
     mutating func writeSpanID(_ field: ProtoField, _ value: SpanID)
+    /// A `bytes` field other than an id: the bytes in protobuf, base64 in JSON (proto3's JSON mapping).
+    mutating func writeBytes(_ field: ProtoField, _ value: [UInt8])
     /// A nested message whose fields `body` writes.
     mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void)
     /// A repeated message field: `body` writes the fields of each element.

@@ -80,6 +80,10 @@ struct ProtobufSizer: ProtobufPass {
         addLengthDelimited(field, 8)
     }
 
+    mutating func writeBytes(_ field: ProtoField, _ value: [UInt8]) {
+        addLengthDelimited(field, value.count)
+    }
+
     mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void) {
         count &+= Self.tagSize(field)
         let slot = lengths.count

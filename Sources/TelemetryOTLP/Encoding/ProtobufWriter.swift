@@ -162,6 +162,12 @@ struct ProtobufWriter: ProtobufPass {
         appendBigEndian64(value.value)
     }
 
+    mutating func writeBytes(_ field: ProtoField, _ value: [UInt8]) {
+        appendTag(field)
+        appendVarint(UInt64(value.count))
+        value.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
     mutating func writeMessage(_ field: ProtoField, _ body: (inout Self) -> Void) {
         appendTag(field)
         let length = takeLength()

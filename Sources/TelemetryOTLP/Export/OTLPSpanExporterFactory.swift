@@ -23,10 +23,18 @@ public struct OTLPSpanExporterFactory: SpanExporterFactory {
 }
 
 extension TelemetryConfiguration {
-    /// A configuration that exports over OTLP unless `OTEL_TRACES_EXPORTER` says otherwise.
+    /// A configuration that exports spans and log records over OTLP, unless `OTEL_TRACES_EXPORTER` or
+    /// `OTEL_LOGS_EXPORTER` says otherwise.
+    ///
+    /// Both exporters take `exporter`'s settings; anything it leaves `nil` comes from each signal's own variables
+    /// (`OTEL_EXPORTER_OTLP_TRACES_*`, `OTEL_EXPORTER_OTLP_LOGS_*`), then the shared `OTEL_EXPORTER_OTLP_*` ones.
+    /// Spans go to `/v1/traces` and log records to `/v1/logs` of `OTEL_EXPORTER_OTLP_ENDPOINT`. A value set in
+    /// ``OTLPExporterConfiguration/endpoint`` is used as is by both, so set it only for gRPC, or register the two
+    /// factories yourself with an endpoint each.
     public static func otlp(_ exporter: OTLPExporterConfiguration = OTLPExporterConfiguration()) -> TelemetryConfiguration {
         var configuration = TelemetryConfiguration()
         configuration.traces.exporterFactories.append(OTLPSpanExporterFactory(configuration: exporter))
+        configuration.logs.exporterFactories.append(OTLPLogRecordExporterFactory(configuration: exporter))
         return configuration
     }
 }
