@@ -39,7 +39,9 @@ struct OTLPOptions: ParsableArguments {
 
     private var `protocol`: OTLPProtocol { http ? .httpProtobuf : .grpc }
 
-    func configuration() -> OTLPExporterConfiguration {
+    /// The exporter configuration the flags describe; over HTTP, a `host:port` endpoint gets `signalPath`, such as
+    /// `/v1/logs`, while a URL is used as is.
+    func configuration(signalPath: String) -> OTLPExporterConfiguration {
         var configuration = OTLPExporterConfiguration()
         configuration.protocol = `protocol`
         if let endpoint {
@@ -47,11 +49,11 @@ struct OTLPOptions: ParsableArguments {
                 configuration.endpoint = endpoint
             } else {
                 let scheme = insecure ? "http" : "https"
-                configuration.endpoint = "\(scheme)://\(endpoint)\(http ? "/v1/traces" : "")"
+                configuration.endpoint = "\(scheme)://\(endpoint)\(http ? signalPath : "")"
             }
         } else {
             let scheme = insecure ? "http" : "https"
-            configuration.endpoint = http ? "\(scheme)://localhost:4318/v1/traces" : "\(scheme)://localhost:4317"
+            configuration.endpoint = http ? "\(scheme)://localhost:4318\(signalPath)" : "\(scheme)://localhost:4317"
         }
         if !headers.isEmpty {
             var values: [String: String] = [:]
