@@ -48,30 +48,13 @@ public final class BatchLogRecordProcessor: LogRecordProcessor {
         ///
         /// - Throws: ``TelemetryConfigurationError`` naming the setting.
         public func validated() throws -> Self {
-            let settings = try self.settings.validated()
-            return Self(
-                scheduleDelay: settings.scheduleDelay,
-                exportTimeout: settings.exportTimeout,
-                maxQueueSize: settings.maxQueueSize,
-                maxExportBatchSize: settings.maxExportBatchSize
-            )
-        }
-
-        var settings: BatchSettings {
-            BatchSettings(
-                scheduleDelay: scheduleDelay,
-                exportTimeout: exportTimeout,
-                maxQueueSize: maxQueueSize,
-                maxExportBatchSize: maxExportBatchSize
-            )
+            Self(try settings.validated())
         }
     }
 
     /// The settings in force.
     public let configuration: Configuration
-    private let exporter: any LogRecordExporter
-    private let worker: BatchWorker<LogRecordData>
-    private let isShutdown = Atomic(false)
+    private let pipeline: BatchExportPipeline<LogRecordData>
 
     /// Creates a processor that exports to `exporter`.
     ///
@@ -95,42 +78,31 @@ public final class BatchLogRecordProcessor: LogRecordProcessor {
         clock: any TelemetryClock,
         logger: Logger
     ) {
-        self.exporter = exporter
         self.configuration = configuration
-        self.worker = BatchWorker(settings: configuration.settings, clock: clock, logger: logger, itemName: "log records") {
-            try await exporter.export($0)
-        }
+        self.pipeline = BatchExportPipeline(
+            settings: configuration.settings,
+            clock: clock,
+            logger: logger,
+            itemName: "log records",
+            exporter: .init(run: exporter.run, forceFlush: exporter.forceFlush, shutdown: exporter.shutdown),
+            export: exporter.export
+        )
     }
 
     /// What happened to the records so far.
-    public var statistics: ExportStatistics { worker.statistics }
+    public var statistics: ExportStatistics { pipeline.statistics }
 
     public func onEmit(_ record: inout LogRecordData, context: ServiceContext) {
-        worker.append(record)
+        pipeline.append(record)
     }
 
-    public func run() async throws {
-        let exporter = self.exporter
-        try await withThrowingDiscardingTaskGroup { group in
-            // The exporter's connections outlive the worker: shutdown() still exports through them, then ends them.
-            group.addTask { try await exporter.run() }
-            await worker.run()
-        }
-    }
+    public func run() async throws { try await pipeline.run() }
 
-    public func forceFlush() async throws {
-        await worker.flush()
-        try await exporter.forceFlush()
-    }
+    public func forceFlush() async throws { try await pipeline.forceFlush() }
 
-    public func shutdown() async throws {
-        guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await worker.shutdown()
-        try? await exporter.forceFlush()
-        await exporter.shutdown()
-    }
+    public func shutdown() async throws { await pipeline.shutdown() }
 
-    public func dropRemaining(reason: String) {
-        worker.abandon(reason: reason)
-    }
+    public func dropRemaining(reason: String) { pipeline.abandon(reason: reason) }
 }
+
+extension BatchLogRecordProcessor.Configuration: BatchSettingsConfiguration {}

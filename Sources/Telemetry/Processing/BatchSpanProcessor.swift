@@ -49,21 +49,13 @@ public final class BatchSpanProcessor: SpanProcessor {
         /// - Throws: ``TelemetryConfigurationError`` naming the setting: an out-of-range value set in code is a
         ///   programmer error, so it is not silently replaced.
         public func validated() throws -> Self {
-            let settings = try self.settings.validated()
-            return Self(
-                scheduleDelay: settings.scheduleDelay,
-                exportTimeout: settings.exportTimeout,
-                maxQueueSize: settings.maxQueueSize,
-                maxExportBatchSize: settings.maxExportBatchSize
-            )
+            Self(try settings.validated())
         }
     }
 
     /// The settings in force.
     public let configuration: Configuration
-    private let exporter: any SpanExporter
-    private let worker: BatchWorker<RecordingSpan>
-    private let isShutdown = Atomic(false)
+    private let pipeline: BatchExportPipeline<RecordingSpan>
 
     /// Creates a processor that exports to `exporter`.
     ///
@@ -82,43 +74,33 @@ public final class BatchSpanProcessor: SpanProcessor {
     }
 
     init(exporter: any SpanExporter, validConfiguration configuration: Configuration, clock: any TelemetryClock, logger: Logger) {
-        self.exporter = exporter
         self.configuration = configuration
-        self.worker = BatchWorker(settings: configuration.settings, clock: clock, logger: logger, itemName: "spans") { spans in
+        self.pipeline = BatchExportPipeline(
+            settings: configuration.settings,
+            clock: clock,
+            logger: logger,
+            itemName: "spans",
+            exporter: .init(run: exporter.run, forceFlush: exporter.forceFlush, shutdown: exporter.shutdown)
+        ) { spans in
             try await exporter.export(spans.map(\.spanData))
         }
     }
 
     /// What happened to the spans so far.
-    public var statistics: ExportStatistics { worker.statistics }
+    public var statistics: ExportStatistics { pipeline.statistics }
 
     public func onEnd(_ span: RecordingSpan) {
         guard span.spanContext.isSampled else { return }
-        worker.append(span)
+        pipeline.append(span)
     }
 
-    public func run() async throws {
-        let exporter = self.exporter
-        try await withThrowingDiscardingTaskGroup { group in
-            // The exporter's connections outlive the worker: shutdown() still exports through them, then ends them.
-            group.addTask { try await exporter.run() }
-            await worker.run()
-        }
-    }
+    public func run() async throws { try await pipeline.run() }
 
-    public func forceFlush() async throws {
-        await worker.flush()
-        try await exporter.forceFlush()
-    }
+    public func forceFlush() async throws { try await pipeline.forceFlush() }
 
-    public func shutdown() async throws {
-        guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await worker.shutdown()
-        try? await exporter.forceFlush()
-        await exporter.shutdown()
-    }
+    public func shutdown() async throws { await pipeline.shutdown() }
 
-    public func dropRemaining(reason: String) {
-        worker.abandon(reason: reason)
-    }
+    public func dropRemaining(reason: String) { pipeline.abandon(reason: reason) }
 }
+
+extension BatchSpanProcessor.Configuration: BatchSettingsConfiguration {}

@@ -73,29 +73,19 @@ public final class TracerProvider: Sendable {
 
     /// Runs every processor's background work until ``shutdown()`` or cancellation. ``TelemetryService`` calls it.
     public func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            for processor in state.processors {
-                group.addTask { try await processor.run() }
-            }
-        }
+        try await ProcessorLifecycle.run(state.processors) { try await $0.run() }
     }
 
     /// Exports every span that has ended, through every processor, and returns when they are exported.
     public func forceFlush() async throws {
-        for processor in state.processors {
-            try await processor.forceFlush()
-        }
+        try await ProcessorLifecycle.forceFlush(state.processors) { try await $0.forceFlush() }
     }
 
     /// Flushes and shuts down every processor. Spans started afterwards are not recorded. Calls after the first
     /// return at once.
     public func shutdown() async throws {
         guard !state.isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        var firstError: (any Error)?
-        for processor in state.processors {
-            do { try await processor.shutdown() } catch { firstError = firstError ?? error }
-        }
-        if let firstError { throw firstError }
+        try await ProcessorLifecycle.shutdown(state.processors) { try await $0.shutdown() }
     }
 
     /// Whether ``shutdown()`` was called.

@@ -80,3 +80,37 @@ extension BatchWorker {
         )
     }
 }
+
+/// A processor's public batch configuration, which holds the four settings under the same names.
+protocol BatchSettingsConfiguration {
+    var scheduleDelay: Duration { get }
+    var exportTimeout: Duration { get }
+    var maxQueueSize: Int { get }
+    var maxExportBatchSize: Int { get }
+    init(scheduleDelay: Duration, exportTimeout: Duration, maxQueueSize: Int, maxExportBatchSize: Int)
+}
+
+extension BatchSettingsConfiguration {
+    var settings: BatchSettings {
+        BatchSettings(
+            scheduleDelay: scheduleDelay,
+            exportTimeout: exportTimeout,
+            maxQueueSize: maxQueueSize,
+            maxExportBatchSize: maxExportBatchSize
+        )
+    }
+
+    init(_ settings: BatchSettings) {
+        self.init(
+            scheduleDelay: settings.scheduleDelay,
+            exportTimeout: settings.exportTimeout,
+            maxQueueSize: settings.maxQueueSize,
+            maxExportBatchSize: settings.maxExportBatchSize
+        )
+    }
+
+    /// Reads `<prefix>*` over `defaults`, as ``BatchSettings/init(environment:prefix:defaults:)`` does.
+    init(environment: Environment, prefix: String, defaults: Self) throws {
+        self.init(try BatchSettings(environment: environment, prefix: prefix, defaults: defaults.settings))
+    }
+}
