@@ -183,6 +183,39 @@ struct OTLPSignalConfigurationTests {
     }
 }
 
+extension OTLPSignalConfigurationTests {
+    @Test("a base endpoint set in code gets each signal's path over HTTP, wins over the variables, and loses to endpoint",
+          arguments: signals)
+    func baseEndpoint(signal: OTLPSignal) throws {
+        var configuration = OTLPExporterConfiguration()
+        configuration.baseEndpoint = "http://collector:4318"
+        func resolve(_ environment: [String: String]) throws -> String {
+            try OTLPExporterCore<LogRecordData>.resolve(
+                configuration, signal: signal, environment: environment, isStrict: true, logger: LogCapture().logger()
+            ).configuration.endpoint.url
+        }
+        #expect(try resolve([:]) == "http://collector:4318" + signal.path)
+        #expect(try resolve(["OTEL_EXPORTER_OTLP_\(signal.variableName)_ENDPOINT": "http://env:1/x"]) == "http://collector:4318" + signal.path)
+        configuration.endpoint = "http://exact:1/path"
+        #expect(try resolve([:]) == "http://exact:1/path")
+        configuration.endpoint = nil
+        configuration.protocol = .grpc
+        #expect(try resolve([:]) == "http://collector:4318", "gRPC adds no path")
+    }
+
+    @Test("a bad shared OTEL_EXPORTER_OTLP_* value is reported once, though both signals' exporters read it")
+    func sharedVariableWarnsOnce() throws {
+        let capture = LogCapture()
+        var configuration = TelemetryConfiguration.otlp()
+        configuration.logger = capture.logger()
+        let service = try TelemetrySystem.makeService(
+            configuration, environment: ["OTEL_EXPORTER_OTLP_TIMEOUT": "soon", "OTEL_EXPORTER_OTLP_COMPRESSION": "zip"])
+        #expect(service.loggerProvider.processors.count == 1 && service.tracerProvider.processors.count == 1)
+        #expect(capture.warnings.filter { $0.contains("OTEL_EXPORTER_OTLP_TIMEOUT") }.count == 1, "\(capture.lines)")
+        #expect(capture.warnings.filter { $0.contains("OTEL_EXPORTER_OTLP_COMPRESSION") }.count == 1)
+    }
+}
+
 extension OTLPSignal: CustomTestStringConvertible {
     public var testDescription: String { variableName }
 }

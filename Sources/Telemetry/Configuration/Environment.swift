@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Typed, validated reads of `OTEL_*` variables, following the specification's configuration rules.
 ///
@@ -43,6 +44,8 @@ package struct Environment: Sendable {
     package func reject(_ name: String, value: String?, reason: String) throws {
         let error = TelemetryConfigurationError(variable: name, value: value, reason: reason)
         if isStrict { throw error }
+        // Traces and logs read the shared variables each; one bootstrap reports each problem once.
+        if let report = ConfigurationReport.current, !report.isFirst(error.description) { return }
         logger.warning("Ignoring an invalid configuration value; the default applies", metadata: ["error": "\(error)"])
     }
 
@@ -112,5 +115,20 @@ extension StringProtocol {
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }
         return String(slice)
+    }
+}
+
+/// The problems one bootstrap has reported, so that a variable several signals read is reported once.
+package final class ConfigurationReport: Sendable {
+    /// The report of the bootstrap running in this task, if any.
+    @TaskLocal package static var current: ConfigurationReport?
+
+    private let reported = Mutex<Set<String>>([])
+
+    package init() {}
+
+    /// Whether `problem` is reported for the first time; it counts as reported from now on.
+    func isFirst(_ problem: String) -> Bool {
+        reported.withLock { $0.insert(problem).inserted }
     }
 }

@@ -4,8 +4,9 @@ enum ExporterSelection {
     /// The processors for the exporters that `variable` (`OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`) names.
     ///
     /// `console` gets the processor `console` makes; a name one of the registered factories answers to gets what
-    /// `named` makes; `none` means no processor at all. The specification's default is `otlp`, and without the OTLP
-    /// module registered there is nothing to send with, so then the default is `none`.
+    /// `named` makes; `none` alone means no processor at all. A name listed twice counts once. The specification's
+    /// default is `otlp`, and without the OTLP module registered there is nothing to send with, so then the default
+    /// is `none`. Whatever is wrong with the list is reported in one warning, and the usable names apply.
     static func makeProcessors<Processor>(
         variable: String,
         environment: Environment,
@@ -15,30 +16,39 @@ enum ExporterSelection {
         named: (String) throws -> [Processor]
     ) throws -> [Processor] {
         let defaultName = factoryNames.contains("otlp") ? "otlp" : "none"
-        let names = environment.list(variable) ?? [defaultName]
+        var names: [String] = []
+        for name in environment.list(variable) ?? [defaultName] where !names.contains(name) {
+            names.append(name)
+        }
+        if names == ["none"] { return [] }
+        var problems: [String] = []
+        if names.contains("none") {
+            problems.append("none cannot be combined with other exporters, so it is ignored")
+            names.removeAll { $0 == "none" }
+        }
         var processors: [Processor] = []
+        var unknown: [String] = []
         for name in names {
             switch name {
             case "console", "logging":
                 processors.append(try console())
-            case "none":
-                return []
             case let name where factoryNames.contains(name):
                 processors += try named(name)
             case "otlp":
-                try environment.reject(
-                    variable,
-                    value: environment.string(variable),
-                    reason: "the OTLP exporter lives in the TelemetryOTLP module: import it and bootstrap with "
-                        + "TelemetryConfiguration.otlp() or add \(factoryHint); nothing is exported"
-                )
+                problems.append(
+                    "the OTLP exporter lives in the TelemetryOTLP module: import it and bootstrap with "
+                        + "TelemetryConfiguration.otlp() or add \(factoryHint); nothing is sent over OTLP")
             default:
-                try environment.reject(
-                    variable,
-                    value: environment.string(variable),
-                    reason: "unknown exporter \"\(name)\" is skipped; expected otlp, console or none"
-                )
+                unknown.append(name)
             }
+        }
+        if !unknown.isEmpty {
+            problems.append(
+                "unknown exporter \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) is skipped; expected otlp, "
+                    + "console or none")
+        }
+        if !problems.isEmpty {
+            try environment.reject(variable, value: environment.string(variable), reason: problems.joined(separator: "; "))
         }
         return processors
     }

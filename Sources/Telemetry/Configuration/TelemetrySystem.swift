@@ -77,6 +77,15 @@ public enum TelemetrySystem {
         _ configuration: TelemetryConfiguration = TelemetryConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> TelemetryService {
+        try ConfigurationReport.$current.withValue(ConfigurationReport()) {
+            try buildService(configuration, environment: environment)
+        }
+    }
+
+    private static func buildService(
+        _ configuration: TelemetryConfiguration,
+        environment: [String: String]
+    ) throws -> TelemetryService {
         // The level is read first, with a logger at the default level, so that later warnings honour it.
         var logger = configuration.logger ?? Logger(label: "swift-telemetry")
         let levelEnvironment = Environment(environment, isStrict: configuration.isStrict, logger: logger)

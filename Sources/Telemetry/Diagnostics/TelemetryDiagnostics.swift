@@ -12,6 +12,10 @@ public enum TelemetryDiagnostics {
     /// The label of the SDK's own logger.
     static let label = "swift-telemetry"
 
+    /// Whether the current task is exporting telemetry, or reporting on an export. ``TelemetryLogHandler`` turns
+    /// nothing logged there into records, whatever the logger's label, so that an export can never feed itself.
+    @TaskLocal static var isExporting = false
+
     /// A logger for the SDK's own messages, at the configured level.
     public static var logger: Logger {
         var logger = Logger(label: label)

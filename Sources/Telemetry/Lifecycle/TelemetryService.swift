@@ -64,15 +64,20 @@ public struct TelemetryService: Service {
         // exporters' connections must stay up for the final export.
         let (failure, reportFailure) = AsyncStream<Void>.makeStream()
         let background = Task {
-            do {
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { try await tracerProvider.run() }
-                    group.addTask { try await loggerProvider.run() }
+            // Each signal fails alone: a failure of the traces' background work must not cancel the logs' exporter
+            // connections, which the final export still needs.
+            let firstError = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
+                group.addTask { await Self.failure(of: tracerProvider.run) }
+                group.addTask { await Self.failure(of: loggerProvider.run) }
+                var firstError: (any Error)?
+                for await error in group {
+                    guard let error else { continue }
+                    firstError = firstError ?? error
+                    reportFailure.yield()
                 }
-            } catch {
-                reportFailure.yield()
-                throw error
+                return firstError
             }
+            if let firstError { throw firstError }
         }
         // Until graceful shutdown, cancellation, or a failure of the background work, which the group must hear of
         // now rather than at shutdown: either way the spans are exported below.
@@ -123,6 +128,15 @@ public struct TelemetryService: Service {
             processor.dropRemaining(reason: reason)
         }
         return false
+    }
+
+    private static func failure(of body: @Sendable () async throws -> Void) async -> (any Error)? {
+        do {
+            try await body()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     private static func shutdown(_ signal: String, logger: Logger, _ body: @Sendable () async throws -> Void) async {

@@ -42,9 +42,13 @@ extension LogValue {
     func truncated(to limit: Int) -> LogValue {
         switch self {
         case .string(let string):
-            // Counting stops at the limit, so a short string costs no full walk and no copy.
-            guard string.utf8.count > limit, string.count > limit else { return self }
-            return .string(String(string.prefix(limit)))
+            // The UTF-8 count is free and bounds the character count, so most strings are never walked; a longer
+            // one is walked only up to the limit.
+            guard string.utf8.count > limit,
+                let end = string.index(string.startIndex, offsetBy: limit, limitedBy: string.endIndex),
+                end < string.endIndex
+            else { return self }
+            return .string(String(string[..<end]))
         case .bytes(let bytes):
             return bytes.count > limit ? .bytes(Array(bytes.prefix(limit))) : self
         case .array(let values):

@@ -23,8 +23,9 @@ import Tracing
 /// - the trace id, span id and trace flags of the span active in the current task.
 ///
 /// The provider's ``LogRecordLimits`` apply; when metadata is over the count limit, the call's own is kept first.
-/// Records of the SDK's own diagnostics logger (label `swift-telemetry`) are not turned into records, so that a
-/// failing export can never feed on itself.
+/// What the SDK's own diagnostics logger (label `swift-telemetry`) logs, and whatever is logged while an export runs
+/// (by the exporter or its HTTP and gRPC libraries), is not turned into records, so that a failing export can never
+/// feed on itself.
 public struct TelemetryLogHandler: LogHandler {
     /// The least severe level this handler turns into records; swift-log skips calls below it at almost no cost.
     public var logLevel: Logger.Level
@@ -64,7 +65,7 @@ public struct TelemetryLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        guard !isDiagnostics, logger.isEnabled else { return }
+        guard !isDiagnostics, logger.isEnabled, !TelemetryDiagnostics.isExporting else { return }
         let context = ServiceContext.current ?? .topLevel
         let now = DefaultTracerClock.now.nanosecondsSinceEpoch
         var record = LogRecordData(
@@ -118,7 +119,9 @@ extension TelemetryLogHandler {
     /// ```
     ///
     /// With the ``Logging/Logger/MetadataProvider/traceContext`` metadata provider, each standard output line inside
-    /// a span carries `trace_id=…` and `span_id=…`.
+    /// a span carries `trace_id=…` and `span_id=…`. The standard output handler is swift-log's own: it writes each
+    /// line on the caller's thread, as it does without this SDK. For output that never waits on the terminal, leave
+    /// it out and set `OTEL_LOGS_EXPORTER=otlp,console` instead.
     public static func factory(
         _ provider: LoggerProvider,
         logLevel: Logger.Level = .info,
@@ -145,7 +148,9 @@ extension TelemetryLogHandler {
 /// replaced, and a new key over the count limit is dropped and counted.
 struct AttributeCollector {
     private(set) var values: [String: LogValue] = [:]
-    private(set) var dropped = 0
+    /// Keys left out by the count limit; a lower-precedence source repeating one is not counted again.
+    private var droppedKeys: Set<String> = []
+    var dropped: Int { droppedKeys.count }
     private let countLimit: Int
     private let lengthLimit: Int?
 
@@ -157,7 +162,7 @@ struct AttributeCollector {
     mutating func add(_ key: String, metadata value: Logger.MetadataValue) {
         guard values[key] == nil else { return }
         guard values.count < countLimit else {
-            dropped += 1
+            droppedKeys.insert(key)
             return
         }
         let converted = LogValue(value)
@@ -167,7 +172,7 @@ struct AttributeCollector {
     mutating func add(_ key: String, _ value: LogValue) {
         guard values[key] == nil else { return }
         guard values.count < countLimit else {
-            dropped += 1
+            droppedKeys.insert(key)
             return
         }
         values[key] = lengthLimit.map(value.truncated(to:)) ?? value

@@ -32,14 +32,19 @@ struct BatchSettings: Sendable, Hashable {
     /// `<prefix>MAX_EXPORT_BATCH_SIZE`, with `defaults` for what is unset or rejected.
     init(environment: Environment, prefix: String, defaults: BatchSettings) throws {
         let queueSize = try environment.integer(prefix + "MAX_QUEUE_SIZE", minimum: 1) ?? defaults.maxQueueSize
-        var batchSize = try environment.integer(prefix + "MAX_EXPORT_BATCH_SIZE", minimum: 1) ?? defaults.maxExportBatchSize
-        if batchSize > queueSize {
-            try environment.reject(
-                prefix + "MAX_EXPORT_BATCH_SIZE",
-                value: String(batchSize),
-                reason: "it must not exceed the queue size (\(queueSize), \(prefix)MAX_QUEUE_SIZE); the queue size applies"
-            )
-            batchSize = queueSize
+        // A queue set smaller than the default batch quietly shrinks the batch: only a batch size the user set is
+        // worth a warning.
+        var batchSize = min(defaults.maxExportBatchSize, queueSize)
+        if let setBatchSize = try environment.integer(prefix + "MAX_EXPORT_BATCH_SIZE", minimum: 1) {
+            batchSize = setBatchSize
+            if setBatchSize > queueSize {
+                try environment.reject(
+                    prefix + "MAX_EXPORT_BATCH_SIZE",
+                    value: String(setBatchSize),
+                    reason: "it must not exceed the queue size (\(queueSize), \(prefix)MAX_QUEUE_SIZE); the queue size applies"
+                )
+                batchSize = queueSize
+            }
         }
         self.init(
             scheduleDelay: try environment.milliseconds(prefix + "SCHEDULE_DELAY") ?? defaults.scheduleDelay,

@@ -166,6 +166,12 @@ final class BatchWorker<Item: Sendable>: Sendable {
 
     /// Exports one batch under the export timeout, then settles it. Runs only under the export gate.
     private func exportBatch(_ batch: [Item]) async {
+        // Whatever the exporter, its libraries or this worker log meanwhile is the SDK's own doing: the logs handler
+        // must not turn it into records, or a failing export would feed itself.
+        await TelemetryDiagnostics.$isExporting.withValue(true) { await exportAndSettle(batch) }
+    }
+
+    private func exportAndSettle(_ batch: [Item]) async {
         let export = self.export
         let clock = self.clock
         let timeout = configuration.exportTimeout
@@ -260,9 +266,11 @@ final class BatchWorker<Item: Sendable>: Sendable {
     private func reportDrops() {
         let dropped = state.withLock { $0.schedule.takeDropped() }
         guard dropped > 0 else { return }
-        logger.warning(
-            "Telemetry dropped: the queue was full or the processor was shut down",
-            metadata: ["dropped_\(itemName)": "\(dropped)", "max_queue_size": "\(configuration.limits.maxQueueSize)"]
-        )
+        TelemetryDiagnostics.$isExporting.withValue(true) {
+            logger.warning(
+                "Telemetry dropped: the queue was full or the processor was shut down",
+                metadata: ["dropped_\(itemName)": "\(dropped)", "max_queue_size": "\(configuration.limits.maxQueueSize)"]
+            )
+        }
     }
 }

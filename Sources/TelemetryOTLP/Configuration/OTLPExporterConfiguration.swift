@@ -48,6 +48,11 @@ public struct OTLPExporterConfiguration: Sendable {
     /// `…/v1/logs` for HTTP. User-info (`user:pass@`) is never sent, logged or shown, as RFC 9110 requires; put
     /// credentials in ``headers``.
     public var endpoint: String?
+    /// A base URL for every signal, as `OTEL_EXPORTER_OTLP_ENDPOINT` is: over HTTP each exporter adds its own path,
+    /// `/v1/traces` or `/v1/logs`; over gRPC it is used as is. Set this rather than ``endpoint`` when one
+    /// configuration serves several signals, as with `TelemetryConfiguration.otlp(_:)`. It wins over the variables;
+    /// ``endpoint`` wins over it.
+    public var baseEndpoint: String?
     /// The transport and encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`, default `http/protobuf`).
     public var `protocol`: OTLPProtocol?
     /// For gRPC to an endpoint without a scheme: `true` for plaintext, `false` for TLS (`OTEL_EXPORTER_OTLP_INSECURE`,

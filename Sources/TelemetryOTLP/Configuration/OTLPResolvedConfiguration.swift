@@ -60,6 +60,8 @@ struct OTLPResolvedConfiguration: Sendable {
         let endpointSource: (value: String, variable: String?, signalPath: String?)?
         if let value = configuration.endpoint {
             endpointSource = (value, nil, nil)
+        } else if let value = configuration.baseEndpoint {
+            endpointSource = (value, nil, self.protocol == .grpc ? nil : signalPath)
         } else if let value = environment.string(specific + "ENDPOINT") {
             endpointSource = (value, specific + "ENDPOINT", nil)
         } else if let value = environment.string(generic + "ENDPOINT") {

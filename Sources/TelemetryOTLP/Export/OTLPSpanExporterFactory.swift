@@ -28,9 +28,17 @@ extension TelemetryConfiguration {
     ///
     /// Both exporters take `exporter`'s settings; anything it leaves `nil` comes from each signal's own variables
     /// (`OTEL_EXPORTER_OTLP_TRACES_*`, `OTEL_EXPORTER_OTLP_LOGS_*`), then the shared `OTEL_EXPORTER_OTLP_*` ones.
-    /// Spans go to `/v1/traces` and log records to `/v1/logs` of `OTEL_EXPORTER_OTLP_ENDPOINT`. A value set in
-    /// ``OTLPExporterConfiguration/endpoint`` is used as is by both, so set it only for gRPC, or register the two
-    /// factories yourself with an endpoint each.
+    /// Over HTTP, spans go to `/v1/traces` and log records to `/v1/logs` of ``OTLPExporterConfiguration/baseEndpoint``
+    /// or `OTEL_EXPORTER_OTLP_ENDPOINT`:
+    ///
+    /// ```swift
+    /// var otlp = OTLPExporterConfiguration()
+    /// otlp.baseEndpoint = "http://collector:4318"
+    /// let telemetry = try TelemetrySystem.bootstrap(.otlp(otlp))
+    /// ```
+    ///
+    /// ``OTLPExporterConfiguration/endpoint`` is a full URL that both would use as is; give each factory its own
+    /// configuration to set one per signal.
     public static func otlp(_ exporter: OTLPExporterConfiguration = OTLPExporterConfiguration()) -> TelemetryConfiguration {
         var configuration = TelemetryConfiguration()
         configuration.traces.exporterFactories.append(OTLPSpanExporterFactory(configuration: exporter))

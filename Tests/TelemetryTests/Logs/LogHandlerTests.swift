@@ -199,6 +199,26 @@ struct LogHandlerTests {
         #expect(record.droppedAttributeCount == 1)
     }
 
+    @Test("a key over the count limit that several sources repeat is counted as one dropped attribute")
+    func droppedKeyCountedOnce() throws {
+        let (provider, processor) = makeLoggerProvider(limits: LogRecordLimits(attributeCountLimit: 1))
+        var logger = logger(provider, metadataProvider: Logger.MetadataProvider { ["b": "provider"] })
+        logger[metadataKey: "b"] = "handler"
+        logger.info("m", metadata: ["a": "1"])
+        let record = try #require(processor.records.first)
+        #expect(record.attributes.count == 1)
+        #expect(record.droppedAttributeCount == 1)
+    }
+
+    @Test("whatever is logged while an export runs is not turned into records, whatever the label")
+    func loggedDuringExportIsSkipped() {
+        let (provider, processor) = makeLoggerProvider()
+        let logger = logger(provider, label: "some-http-client")
+        TelemetryDiagnostics.$isExporting.withValue(true) { logger.warning("connection reset") }
+        logger.warning("outside an export")
+        #expect(processor.records.map(\.body) == [.string("outside an export")])
+    }
+
     @Test("the value length limit cuts strings, also inside nested arrays and maps")
     func lengthLimit() throws {
         let (provider, processor) = makeLoggerProvider(limits: LogRecordLimits(attributeValueLengthLimit: 3))

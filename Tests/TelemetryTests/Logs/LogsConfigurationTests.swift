@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 import ServiceLifecycle
 @testable import Telemetry
@@ -24,7 +25,20 @@ struct LogsConfigurationTests {
     func exporterSelection() throws {
         #expect(try loggerProvider(["OTEL_LOGS_EXPORTER": "console"]).processors.first is SimpleLogRecordProcessor)
         #expect(try loggerProvider(["OTEL_LOGS_EXPORTER": "none"]).processors.isEmpty)
-        #expect(try loggerProvider(["OTEL_LOGS_EXPORTER": "console, console"]).processors.count == 2)
+        #expect(try loggerProvider(["OTEL_LOGS_EXPORTER": "console, console"]).processors.count == 1, "a name counts once")
+    }
+
+    @Test("none mixed with other exporters, and unknown names, are reported in one warning; the usable names apply")
+    func exporterListProblems() throws {
+        let capture = LogCapture()
+        var configuration = TelemetryConfiguration()
+        configuration.logger = capture.logger()
+        let provider = try loggerProvider(["OTEL_LOGS_EXPORTER": "console,none,syslog,kafka"], configuration)
+        #expect(provider.processors.count == 1 && provider.processors.first is SimpleLogRecordProcessor)
+        let warnings = capture.warnings.filter { $0.contains("OTEL_LOGS_EXPORTER") }
+        #expect(warnings.count == 1, "\(capture.lines)")
+        #expect(warnings.first?.contains("none cannot be combined") == true)
+        #expect(warnings.first?.contains("\"syslog\", \"kafka\"") == true)
     }
 
     @Test("a registered exporter factory answers to its name in OTEL_LOGS_EXPORTER, and otlp is the default")
@@ -86,6 +100,20 @@ struct LogsConfigurationTests {
         #expect((provider.processors.first as? BatchLogRecordProcessor)?.configuration.scheduleDelay == .milliseconds(5))
         configuration.logs.batchProcessor = .init(maxQueueSize: 0)
         #expect(throws: TelemetryConfigurationError.self) { try loggerProvider([:], configuration) }
+    }
+
+    @Test("a queue set below the default batch size shrinks the batch without a warning; a batch size set too large warns")
+    func queueBelowDefaultBatch() throws {
+        let capture = LogCapture()
+        var configuration = TelemetryConfiguration()
+        configuration.logger = capture.logger()
+        configuration.logs.exporters = [InMemoryLogRecordExporter()]
+        let provider = try loggerProvider(["OTEL_BLRP_MAX_QUEUE_SIZE": "100"], configuration)
+        let processor = try #require(provider.processors.first as? BatchLogRecordProcessor)
+        #expect(processor.configuration.maxExportBatchSize == 100)
+        #expect(capture.warnings.isEmpty, "\(capture.lines)")
+        _ = try loggerProvider(["OTEL_BLRP_MAX_QUEUE_SIZE": "100", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "200"], configuration)
+        #expect(capture.warnings.filter { $0.contains("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE") }.count == 1)
     }
 
     @Test("a disabled SDK builds no log exporter, and a bad shared variable is reported once, not once per signal")
@@ -150,17 +178,28 @@ struct TelemetryServiceLogsTests {
 
     @Test("a log exporter that hangs past the shutdown timeout: the records are counted as dropped and the service returns")
     func hungExporter() async throws {
-        struct HangingExporter: LogRecordExporter {
+        final class HangingExporter: LogRecordExporter {
+            let parked = Mutex<[CheckedContinuation<Void, Never>]>([])
+
             func export(_ batch: [LogRecordData]) async throws {
                 // Ignores cancellation, as an exporter stuck in a blocking call would.
-                await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
+                await withCheckedContinuation { continuation in parked.withLock { $0.append(continuation) } }
+            }
+
+            func release() {
+                parked.withLock { parked in
+                    defer { parked.removeAll() }
+                    return parked
+                }.forEach { $0.resume() }
             }
         }
+        let exporter = HangingExporter()
+        defer { exporter.release() }
         let clock = TestClock()
         var configuration = TelemetryConfiguration()
         configuration.clock = clock
         configuration.shutdownTimeout = .seconds(2)
-        configuration.logs.exporters = [HangingExporter()]
+        configuration.logs.exporters = [exporter]
         configuration.logs.batchProcessor = .init(scheduleDelay: .seconds(3600), maxExportBatchSize: 10)
         let capture = LogCapture()
         configuration.logger = capture.logger()
