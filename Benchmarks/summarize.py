@@ -1,6 +1,7 @@
 """Reads the text output of `swift package benchmark` and prints ours, swift-otel's and the ratio, at the median.
 
-Benchmarks are named "telemetry: …", "swift-otel: …" or "w3c-trace-context: …"; rows pair up by what follows.
+Benchmarks are named "telemetry: …", "swift-otel: …" or a reference such as "w3c-trace-context: …" or "swift-log: …";
+rows pair up by what follows.
 """
 
 import re
@@ -16,7 +17,7 @@ results = {}
 current = None
 for line in sys.stdin:
     line = line.rstrip("\n")
-    if re.match(r"^(telemetry|swift-otel|w3c-trace-context|swift-protobuf|NoOpTracer): ", line):
+    if re.match(r"^(telemetry|swift-otel|w3c-trace-context|swift-protobuf|NoOpTracer|swift-log): ", line):
         current = line.strip()
         continue
     if current and line.startswith("│") and not line.startswith("│ Metric"):
@@ -42,7 +43,7 @@ print("| benchmark | metric | telemetry | reference | reference / telemetry |")
 print("|---|---|---:|---:|---:|")
 for what in rows:
     sides = rows[what]
-    references = [name for name in ("swift-otel", "w3c-trace-context", "swift-protobuf", "NoOpTracer") if name in sides] or [None]
+    references = [name for name in ("swift-otel", "w3c-trace-context", "swift-protobuf", "NoOpTracer", "swift-log") if name in sides] or [None]
     for reference_name in references:
         for metric, label in wanted:
             ours = sides.get("telemetry", {}).get(metric)

@@ -1,53 +1,56 @@
+import BenchmarkSink
 import BenchmarkSupport
 import Foundation
-import OTel
 import Telemetry
-import TelemetryOTLP
-import Tracing
 
-// End-to-end export: spans started through swift-distributed-tracing's `withSpan`, batched by each SDK's batch
-// processor with its default settings, and exported over loopback to a Swift sink that counts and discards them.
-// One scenario per process, so that peak memory belongs to it:
+// End-to-end export: spans started through swift-distributed-tracing's `withSpan`, or records logged through
+// swift-log's `Logger.info` with each SDK's log handler, batched by each SDK's batch processor with its default
+// settings, and exported over loopback to a Swift sink that counts and discards them. One scenario per process, so
+// that peak memory belongs to it:
 //
-//     ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced|flush>
+//     ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced|flush> [spans|logs]
 //
+// Spans (3 attributes each):
 // - full:  one task starts 200,000 spans as fast as it can, leaving the other core to export; spans per second
 //          received, and drops.
 // - paced: 100,000 spans per second for 3 seconds; drops.
 // - flush: 200,000 spans queued before the SDK's background service starts, then a flush; its time and peak memory.
 //
-// Before full and paced, one span goes all the way to the sink, so that connecting is not measured.
+// Logs (3 metadata values each):
+// - full:  one task logs 500,000 records as fast as it can; records per second received, and drops.
+// - paced: 50,000 records per second for 3 seconds; drops.
 //
-// It prints one line, `result side=… transport=… scenario=… key=value …`, that ../compare-export reads.
+// Before full and paced, one item goes all the way to the sink, so that connecting is not measured.
+//
+// It prints one line, `result side=… transport=… scenario=… signal=… key=value …`, that ../compare-export reads.
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let side = Side(rawValue: arguments[1]), let transport = Sink.Transport(rawValue: arguments[2]),
-    ["full", "paced", "flush"].contains(arguments[3])
+guard (4...5).contains(arguments.count), let side = Side(rawValue: arguments[1]),
+    let transport = Sink.Transport(rawValue: arguments[2]),
+    let signal = arguments.count == 5 ? Signal(rawValue: arguments[4]) : .spans,
+    (signal == .spans ? ["full", "paced", "flush"] : ["full", "paced"]).contains(arguments[3])
 else {
-    print("usage: ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced|flush>")
+    print("usage: ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced|flush> [spans]")
+    print("       ExportThroughput <telemetry|swift-otel> <grpc|http> <full|paced> logs")
     exit(64)
 }
 let scenario = arguments[3]
 
 let sink = Sink()
 let port = try await sink.start(transport)
-let pipeline = try ExportPipeline(side: side, transport: transport, port: port, queuedFlush: scenario == "flush")
+let pipeline = try ExportPipeline(
+    side: side,
+    signal: signal,
+    transport: transport,
+    port: port,
+    queuedFlush: scenario == "flush"
+)
 let clock = ContinuousClock()
 
-func startSpans(_ count: Int, tracer: any Tracer) {
-    for index in 0..<count {
-        tracer.withSpan("GET /orders/{id}", ofKind: .server) { span in
-            span.attributes["http.request.method"] = "GET"
-            span.attributes["http.response.status_code"] = 200
-            span.attributes["url.path"] = "/orders/\(index)"
-        }
-    }
-}
-
-/// Starts the SDK's background service and waits until one span went through, so that connecting is not measured.
+/// Starts the SDK's background service and waits until one item went through, so that connecting is not measured.
 func startWarm() async {
     pipeline.start()
-    startSpans(1, tracer: pipeline.tracer)
+    pipeline.produce(0..<1)
     await pipeline.flush()
     _ = await sink.waitUntilQuiet(expecting: 1)
     sink.reset()
@@ -57,25 +60,26 @@ var results: [(String, String)] = []
 switch scenario {
 case "full":
     await startWarm()
-    let total = 200_000
+    let total = signal == .spans ? 200_000 : 500_000
     let start = clock.now
     await withTaskGroup(of: Void.self) { group in
-        group.addTask { startSpans(total, tracer: pipeline.tracer) }
+        group.addTask { pipeline.produce(0..<total) }
     }
     let produced = clock.now - start
     await pipeline.flush()
     let received = await sink.waitUntilQuiet(expecting: total)
     results = [
-        ("spans", "\(total)"), ("received", "\(received.spans)"), ("dropped", "\(total - received.spans)"),
-        ("produce_s", seconds(produced)), ("received_per_s", "\(Int(Double(received.spans) / (received.last - start).seconds))"),
+        ("items", "\(total)"), ("received", "\(received.items)"), ("dropped", "\(total - received.items)"),
+        ("produce_s", seconds(produced)),
+        ("received_per_s", "\(Int(Double(received.items) / (received.last - start).seconds))"),
     ]
 case "paced":
     await startWarm()
-    let perMillisecond = 100
+    let perMillisecond = signal == .spans ? 100 : 50
     let milliseconds = 3000
     let start = clock.now
     for tick in 0..<milliseconds {
-        startSpans(perMillisecond, tracer: pipeline.tracer)
+        pipeline.produce((tick * perMillisecond)..<((tick + 1) * perMillisecond))
         let deadline = start + .milliseconds(tick + 1)
         if clock.now < deadline { try? await Task.sleep(until: deadline, clock: clock) }
     }
@@ -84,20 +88,20 @@ case "paced":
     await pipeline.flush()
     let received = await sink.waitUntilQuiet(expecting: total)
     results = [
-        ("spans", "\(total)"), ("achieved_per_s", "\(Int(Double(total) / produced.seconds))"),
-        ("received", "\(received.spans)"), ("dropped", "\(total - received.spans)"),
+        ("items", "\(total)"), ("achieved_per_s", "\(Int(Double(total) / produced.seconds))"),
+        ("received", "\(received.items)"), ("dropped", "\(total - received.items)"),
     ]
 case "flush":
     let total = 200_000
     let before = Memory.current()
-    startSpans(total, tracer: pipeline.tracer)
+    pipeline.produce(0..<total)
     let queued = Memory.current()
     let start = clock.now
     pipeline.start()
     await pipeline.flush()
     let received = await sink.waitUntilQuiet(expecting: total)
     results = [
-        ("spans", "\(total)"), ("received", "\(received.spans)"), ("flush_s", seconds(received.last - start)),
+        ("items", "\(total)"), ("received", "\(received.items)"), ("flush_s", seconds(received.last - start)),
         ("rss_before_mb", "\(before.rss / 1_048_576)"), ("rss_queued_mb", "\(queued.rss / 1_048_576)"),
         ("peak_rss_mb", "\(Memory.current().peak / 1_048_576)"),
     ]
@@ -105,8 +109,13 @@ default:
     break
 }
 results.append(("requests", "\(sink.requestCount)"))
+if let statistics = pipeline.statistics() {
+    // What the SDK counted itself: dropped at the queue, and lost in failed exports.
+    results.append(("sdk_dropped", "\(statistics.dropped)"))
+    results.append(("sdk_failed", "\(statistics.failed)"))
+}
 print(
-    "result side=\(side.rawValue) transport=\(transport.rawValue) scenario=\(scenario) "
+    "result side=\(side.rawValue) transport=\(transport.rawValue) scenario=\(scenario) signal=\(signal.rawValue) "
         + results.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
 )
 exit(0)
@@ -118,15 +127,15 @@ extension Duration {
 }
 
 extension Sink {
-    /// Waits until `expected` spans arrived, or until none has arrived for 2 seconds since the last one (60 seconds
+    /// Waits until `expected` items arrived, or until none has arrived for 2 seconds since the last one (60 seconds
     /// for the first); returns the count and when the last of them arrived.
-    func waitUntilQuiet(expecting expected: Int) async -> (spans: Int, last: ContinuousClock.Instant) {
+    func waitUntilQuiet(expecting expected: Int) async -> (items: Int, last: ContinuousClock.Instant) {
         let clock = ContinuousClock()
-        var count = spans
+        var count = items
         var last = clock.now
         while count < expected, clock.now - last < (count == 0 ? .seconds(60) : .seconds(2)) {
             try? await Task.sleep(for: .milliseconds(1))
-            let now = spans
+            let now = items
             if now != count {
                 count = now
                 last = clock.now

@@ -5,39 +5,43 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// An OTLP trace endpoint on 127.0.0.1 that counts the spans it receives and discards them, over gRPC or HTTP.
+/// An OTLP trace and logs endpoint on 127.0.0.1 that counts the spans or log records it receives and discards them,
+/// over gRPC (`TraceService/Export` and `LogsService/Export`) or HTTP (any path, `/v1/traces` and `/v1/logs` alike).
 ///
-/// It only walks the request's framing to count spans, so it costs far less per span than either SDK.
-final class Sink: Sendable {
-    enum Transport: String, CaseIterable, Sendable {
+/// It only walks the request's framing to count items, so it costs far less per item than either SDK.
+public final class Sink: Sendable {
+    public enum Transport: String, CaseIterable, Sendable {
         case grpc
         case http
     }
 
     private let received = Atomic<Int>(0)
     private let requests = Atomic<Int>(0)
-    /// Spans received so far.
-    var spans: Int { received.load(ordering: .relaxed) }
+    public init() {}
+
+    /// Spans or log records received so far.
+    public var items: Int { received.load(ordering: .relaxed) }
     /// Export requests received so far.
-    var requestCount: Int { requests.load(ordering: .relaxed) }
+    public var requestCount: Int { requests.load(ordering: .relaxed) }
 
     /// Forgets what arrived so far.
-    func reset() {
+    public func reset() {
         received.store(0, ordering: .relaxed)
         requests.store(0, ordering: .relaxed)
     }
 
     func record(_ bytes: UnsafeRawBufferPointer) {
-        received.add(Self.countSpans(bytes), ordering: .relaxed)
+        received.add(Self.countItems(bytes), ordering: .relaxed)
         requests.add(1, ordering: .relaxed)
     }
 
-    /// Counts `ExportTraceServiceRequest.resource_spans[].scope_spans[].spans[]` (fields 1, 2 and 2).
-    static func countSpans(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// Counts `ExportTraceServiceRequest.resource_spans[].scope_spans[].spans[]`, or
+    /// `ExportLogsServiceRequest.resource_logs[].scope_logs[].log_records[]`: both are fields 1, 2 and 2.
+    static func countItems(_ bytes: UnsafeRawBufferPointer) -> Int {
         var count = 0
-        forEachMessage(bytes, field: 1) { resourceSpans in
-            forEachMessage(resourceSpans, field: 2) { scopeSpans in
-                forEachMessage(scopeSpans, field: 2) { _ in count += 1 }
+        forEachMessage(bytes, field: 1) { resource in
+            forEachMessage(resource, field: 2) { scope in
+                forEachMessage(scope, field: 2) { _ in count += 1 }
             }
         }
         return count
@@ -77,7 +81,7 @@ final class Sink: Sendable {
     }
 
     /// Starts the endpoint and returns its port; it serves until the process exits.
-    func start(_ transport: Transport) async throws -> Int {
+    public func start(_ transport: Transport) async throws -> Int {
         switch transport {
         case .grpc: return try await startGRPC()
         case .http: return try await startHTTP()
@@ -95,14 +99,32 @@ final class Sink: Sendable {
             transportSecurity: .plaintext,
             config: config
         )
-        let server = GRPCServer(transport: transport, services: [TraceService(sink: self)])
+        let server = GRPCServer(
+            transport: transport,
+            services: [
+                ExportService(sink: self, service: "opentelemetry.proto.collector.trace.v1.TraceService"),
+                ExportService(sink: self, service: "opentelemetry.proto.collector.logs.v1.LogsService"),
+            ]
+        )
         Task.detached { try? await server.serve() }
         guard let port = try await transport.listeningAddress.ipv4?.port else { throw SinkError.notListening }
         return port
     }
 
+    /// Starts the HTTP endpoint without suspending, for callers that cannot await, and returns its port.
+    public func startHTTPBlocking() throws -> Int {
+        guard let port = try bindHTTP().wait().localAddress?.port else { throw SinkError.notListening }
+        return port
+    }
+
     private func startHTTP() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await bindHTTP().get()
+        guard let port = channel.localAddress?.port else { throw SinkError.notListening }
+        return port
+    }
+
+    private func bindHTTP() -> EventLoopFuture<any Channel> {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -111,24 +133,22 @@ final class Sink: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
-            .get()
-        guard let port = channel.localAddress?.port else { throw SinkError.notListening }
-        return port
     }
 }
 
-enum SinkError: Error {
+public enum SinkError: Error {
     case notListening
 }
 
-/// `opentelemetry.proto.collector.trace.v1.TraceService/Export`, with the request left as bytes.
-private struct TraceService: RegistrableRPCService {
+/// `<service>/Export` of OTLP traces or logs, with the request left as bytes.
+private struct ExportService: RegistrableRPCService {
     let sink: Sink
+    let service: String
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         let sink = self.sink
         router.registerHandler(
-            forMethod: MethodDescriptor(fullyQualifiedService: "opentelemetry.proto.collector.trace.v1.TraceService", method: "Export"),
+            forMethod: MethodDescriptor(fullyQualifiedService: service, method: "Export"),
             deserializer: BytesDeserializer(),
             serializer: BytesSerializer()
         ) { request, _ in
@@ -150,7 +170,7 @@ private struct BytesDeserializer: MessageDeserializer {
     }
 }
 
-/// Collects each request body, counts its spans, and answers 200 with an empty `ExportTraceServiceResponse`.
+/// Collects each request body, counts its spans or log records, and answers 200 with an empty export response.
 private final class HTTPSinkHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
