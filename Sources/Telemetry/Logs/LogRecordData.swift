@@ -25,9 +25,18 @@ public struct LogRecordData: Sendable {
     /// That span's W3C trace flags; empty outside a span.
     public var traceFlags: TraceFlags
     /// The resource of the provider that emitted the record.
-    public var resource: Resource
+    public var resource: Resource {
+        get { origin.resource }
+        set { origin = LogRecordOrigin(resource: newValue, scope: origin.scope) }
+    }
     /// The instrumentation scope of the logger that emitted the record.
-    public var instrumentationScope: InstrumentationScope
+    public var instrumentationScope: InstrumentationScope {
+        get { origin.scope }
+        set { origin = LogRecordOrigin(resource: origin.resource, scope: newValue) }
+    }
+    /// The resource and the scope, shared by every record of one logger: a record is copied into the queue and out
+    /// again, and one reference costs one retain where the two values' fields would cost several.
+    var origin: LogRecordOrigin
 
     /// Creates record data, for exporter tests and bridges.
     public init(
@@ -56,7 +65,26 @@ public struct LogRecordData: Sendable {
         self.traceID = traceID
         self.spanID = spanID
         self.traceFlags = traceFlags
+        self.origin = LogRecordOrigin(resource: resource, scope: instrumentationScope)
+    }
+
+    init(timestamp: UInt64?, observedTimestamp: UInt64, origin: LogRecordOrigin) {
+        self.timestamp = timestamp
+        self.observedTimestamp = observedTimestamp
+        self.attributes = [:]
+        self.droppedAttributeCount = 0
+        self.traceFlags = []
+        self.origin = origin
+    }
+}
+
+/// Where log records come from: a provider's resource and a logger's scope.
+final class LogRecordOrigin: Sendable {
+    let resource: Resource
+    let scope: InstrumentationScope
+
+    init(resource: Resource, scope: InstrumentationScope) {
         self.resource = resource
-        self.instrumentationScope = instrumentationScope
+        self.scope = scope
     }
 }

@@ -68,23 +68,19 @@ public struct TelemetryLogHandler: LogHandler {
         guard !isDiagnostics, logger.isEnabled, !TelemetryDiagnostics.isExporting else { return }
         let context = ServiceContext.current ?? .topLevel
         let now = DefaultTracerClock.now.nanosecondsSinceEpoch
-        var record = LogRecordData(
-            timestamp: now,
-            observedTimestamp: now,
-            severity: LogSeverity(event.level),
-            severityText: event.level.rawValue,
-            body: .string(event.message.description),
-            resource: logger.provider.resource,
-            instrumentationScope: logger.scope
-        )
+        var record = LogRecordData(timestamp: now, observedTimestamp: now, origin: logger.origin)
+        record.severity = LogSeverity(event.level)
+        record.severityText = event.level.rawValue
+        record.body = .string(event.message.description)
         record.setTraceContext(from: context)
-        var attributes = AttributeCollector(limits: logger.provider.limits)
+        // Room for every key but the provider's, whose count is unknown until called: one allocation, no regrowth.
+        let extraCount = metadata.count + (event.error == nil ? 0 : 2) + (includesCodeLocation ? 3 : 0)
+            + (metadataProvider == nil ? 0 : 2)
+        var attributes = AttributeCollector(
+            limits: logger.provider.limits, callMetadata: event.metadata, extraCount: extraCount)
         if let error = event.error {
             attributes.add("exception.type", .string(String(reflecting: type(of: error))))
             attributes.add("exception.message", .string(String(describing: error)))
-        }
-        if let explicit = event.metadata {
-            for (key, value) in explicit { attributes.add(key, metadata: value) }
         }
         if let metadataProvider {
             // The trace context is already the record's own; the provider's copy of it would only repeat it.
@@ -145,7 +141,8 @@ extension TelemetryLogHandler {
 }
 
 /// Gathers one record's attributes from several sources, highest precedence first: a key already present is not
-/// replaced, and a new key over the count limit is dropped and counted.
+/// replaced, and a new key over the count limit is dropped and counted. The error's attributes come after the call's
+/// metadata, so a call that sets `exception.message` itself keeps its own.
 struct AttributeCollector {
     private(set) var values: [String: LogValue] = [:]
     /// Keys left out by the count limit; a lower-precedence source repeating one is not counted again.
@@ -154,9 +151,22 @@ struct AttributeCollector {
     private let countLimit: Int
     private let lengthLimit: Int?
 
-    init(limits: LogRecordLimits) {
+    /// Starts with the call's metadata, which wins over every other source.
+    ///
+    /// - Parameter extraCount: How many more keys the other sources may add, for one allocation up front.
+    init(limits: LogRecordLimits, callMetadata: Logger.Metadata?, extraCount: Int) {
         self.countLimit = limits.attributeCountLimit
         self.lengthLimit = limits.attributeValueLengthLimit
+        let callCount = callMetadata?.count ?? 0
+        if let callMetadata, callCount <= countLimit {
+            // Mapping keeps the dictionary's layout, so the call's keys are not hashed again.
+            values = lengthLimit.map { limit in callMetadata.mapValues { LogValue($0).truncated(to: limit) } }
+                ?? callMetadata.mapValues(LogValue.init)
+            if extraCount > 0 { values.reserveCapacity(min(callCount + extraCount, countLimit)) }
+        } else {
+            values.reserveCapacity(min(callCount + extraCount, countLimit))
+            for (key, value) in callMetadata ?? [:] { add(key, metadata: value) }
+        }
     }
 
     mutating func add(_ key: String, metadata value: Logger.MetadataValue) {

@@ -11,13 +11,15 @@ import Tracing
 /// ```
 public struct TelemetryLogger: Sendable {
     let provider: LoggerProviderState
-    /// The instrumentation scope of every record this logger emits.
-    public let scope: InstrumentationScope
+    let origin: LogRecordOrigin
 
     init(provider: LoggerProviderState, scope: InstrumentationScope) {
         self.provider = provider
-        self.scope = scope
+        self.origin = LogRecordOrigin(resource: provider.resource, scope: scope)
     }
+
+    /// The instrumentation scope of every record this logger emits.
+    public var scope: InstrumentationScope { origin.scope }
 
     /// Whether an emitted record would reach a processor: `false` once the provider is shut down or when it has no
     /// processors. Check it before building an expensive record.
@@ -42,15 +44,14 @@ public struct TelemetryLogger: Sendable {
         var data = LogRecordData(
             timestamp: record.timestamp,
             observedTimestamp: record.observedTimestamp ?? DefaultTracerClock.now.nanosecondsSinceEpoch,
-            severity: record.severity,
-            severityText: record.severityText,
-            body: record.body,
-            attributes: attributes,
-            droppedAttributeCount: dropped,
-            eventName: record.eventName,
-            resource: provider.resource,
-            instrumentationScope: scope
+            origin: origin
         )
+        data.severity = record.severity
+        data.severityText = record.severityText
+        data.body = record.body
+        data.attributes = attributes
+        data.droppedAttributeCount = dropped
+        data.eventName = record.eventName
         data.setTraceContext(from: context)
         provider.emit(&data, context: context)
     }

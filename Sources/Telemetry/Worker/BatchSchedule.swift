@@ -115,8 +115,11 @@ struct BatchSchedule<Item> {
         }
         self.deadline = nil
         let count = min(limits.maxBatchSize, queue.count)
-        let batch = Array(queue.prefix(count))
-        queue.removeFirst(count)
+        // Moved out one by one rather than copied and then removed: no reference counting for each item's fields,
+        // while the caller holds the lock that appending waits on.
+        var batch: [Item] = []
+        batch.reserveCapacity(count)
+        for _ in 0..<count { batch.append(queue.removeFirst()) }
         takenThrough += count
         return batch
     }
