@@ -176,6 +176,31 @@ struct TelemetryServiceLogsTests {
         #expect(telemetry.loggerProvider.isShutdown)
     }
 
+    @Test("a failure of the traces' background work does not cut the logs exporter's connection before the final export")
+    func tracesFailureKeepsLogsConnected() async throws {
+        struct FailingRunProcessor: SpanProcessor {
+            let logsExporter: ConnectionBoundExporter
+            func onEnd(_ span: RecordingSpan) {}
+            func run() async throws {
+                await logsExporter.waitUntilRunning()
+                throw TestError()
+            }
+            func forceFlush() async throws {}
+            func shutdown() async throws {}
+        }
+        let exporter = ConnectionBoundExporter()
+        var configuration = TelemetryConfiguration()
+        configuration.traces.processors = [FailingRunProcessor(logsExporter: exporter)]
+        configuration.logs.exporters = [exporter]
+        configuration.logs.batchProcessor = .init(scheduleDelay: .seconds(3600))
+        let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
+        let logger = telemetry.loggerProvider.logger(name: "app")
+        for index in 0..<100 { logger.emit(LogRecord(body: "record \(index)")) }
+        let group = ServiceGroup(services: [telemetry], logger: Logger(label: "test"))
+        await #expect(throws: TestError.self) { try await group.run() }
+        #expect(exporter.exported == 100, "the logs exporter's connection stayed up for the final export")
+    }
+
     @Test("a log exporter that hangs past the shutdown timeout: the records are counted as dropped and the service returns")
     func hungExporter() async throws {
         final class HangingExporter: LogRecordExporter {

@@ -85,7 +85,7 @@ struct FailingExporter: SpanExporter {
 }
 
 /// Accepts exports only while its `run()` is active, like an exporter whose connection lives in `run()`.
-final class ConnectionBoundExporter: SpanExporter {
+final class ConnectionBoundExporter: SpanExporter, LogRecordExporter {
     private struct State {
         var running = false
         var exported = 0
@@ -136,11 +136,21 @@ final class ConnectionBoundExporter: SpanExporter {
     }
 
     func export(_ batch: [SpanData]) async throws {
+        try record(batch.count)
+    }
+
+    func record(_ count: Int) throws {
         try state.withLock { state in
             guard state.running else { throw TestError() }
-            state.exported += batch.count
+            state.exported += count
         }
     }
+
+    func export(_ batch: [LogRecordData]) async throws {
+        try record(batch.count)
+    }
+
+    func forceFlush() async throws {}
 
     func shutdown() async {
         let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
