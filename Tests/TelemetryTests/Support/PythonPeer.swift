@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs `Tests/Peers/propagation_peer.py` with the OpenTelemetry Python SDK that `./scripts/test` installs.
+/// Runs a peer script of `Tests/Peers/` (by default `propagation_peer.py`) with the OpenTelemetry Python SDK that
+/// `./scripts/test` installs.
 ///
 /// The interpreter is `$TELEMETRY_TEST_PYTHON`, or `.venv/bin/python` at the package root. When neither exists the
 /// test fails with instructions rather than passing silently.
@@ -25,11 +26,11 @@ enum PythonPeer {
         }
     }
 
-    /// Sends `request` as JSON and returns the decoded JSON answer.
-    static func call(_ request: [String: Any]) throws -> [String: Any] {
+    /// Sends `request` as JSON to `script` and returns the decoded JSON answer.
+    static func call(_ request: [String: Any], script: String = "propagation_peer.py") throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try python)
-        process.arguments = [packageRoot.appendingPathComponent("Tests/Peers/propagation_peer.py").path]
+        process.arguments = [packageRoot.appendingPathComponent("Tests/Peers/\(script)").path]
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
