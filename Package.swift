@@ -48,6 +48,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TelemetryPrometheus",
+            dependencies: ["Telemetry"]
+        ),
+        .target(
             name: "TelemetryTesting",
             dependencies: [
                 "Telemetry",
@@ -78,6 +82,14 @@ let package = Package(
                 "TelemetryOTLP",
                 "TelemetryTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "TelemetryPrometheusTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryPrometheus",
+                "TelemetryTesting",
             ]
         ),
     ],
