@@ -1,0 +1,97 @@
+/// The attributes that identify one metric series: immutable, with unique keys kept in key order.
+///
+/// Build a set once and record with it on a hot path: its hash is computed when it is made, and two sets made from
+/// the same value compare by identity first, so finding the series of a set costs neither hashing every attribute
+/// nor comparing them.
+///
+/// ```swift
+/// let getOrders: AttributeSet = ["http.request.method": "GET", "http.route": "/orders"]
+/// ```
+public struct AttributeSet: Sendable, Hashable {
+    /// One attribute.
+    public typealias Element = (key: String, value: AttributeValue)
+
+    private let storage: Storage
+
+    /// The empty set.
+    public static let empty = AttributeSet(sorted: [])
+
+    /// A set of `attributes`; when a key repeats, the last value wins.
+    public init(_ attributes: some Sequence<(String, AttributeValue)>) {
+        var byKey: [String: AttributeValue] = [:]
+        for (key, value) in attributes { byKey[key] = value }
+        self.init(sorted: byKey.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+    }
+
+    private init(sorted elements: [Element]) {
+        storage = Storage(elements: elements)
+    }
+
+    /// The attributes, in key order.
+    public var elements: [Element] { storage.elements }
+
+    /// The number of attributes.
+    public var count: Int { storage.elements.count }
+
+    /// Whether the set has no attributes.
+    public var isEmpty: Bool { storage.elements.isEmpty }
+
+    /// The value of `key`, if the set has it.
+    public subscript(key: String) -> AttributeValue? {
+        storage.elements.first { $0.key == key }?.value
+    }
+
+    /// The set with only the attributes whose keys `isIncluded` accepts, for a view's attribute filter.
+    public func filter(keys isIncluded: (String) -> Bool) -> AttributeSet {
+        let kept = storage.elements.filter { isIncluded($0.key) }
+        return kept.count == count ? self : AttributeSet(sorted: kept)
+    }
+
+    public static func == (lhs: AttributeSet, rhs: AttributeSet) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage == rhs.storage
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.hash)
+    }
+
+    /// The sorted attributes and their hash, computed once.
+    private final class Storage: Sendable, Equatable {
+        let elements: [Element]
+        let hash: Int
+
+        init(elements: [Element]) {
+            self.elements = elements
+            var hasher = Hasher()
+            for element in elements {
+                hasher.combine(element.key)
+                hasher.combine(element.value)
+            }
+            hash = hasher.finalize()
+        }
+
+        static func == (lhs: Storage, rhs: Storage) -> Bool {
+            lhs.hash == rhs.hash && lhs.elements.elementsEqual(rhs.elements) { $0.key == $1.key && $0.value == $1.value }
+        }
+    }
+}
+
+extension AttributeSet: ExpressibleByDictionaryLiteral {
+    /// A set of the given attributes; when a key repeats, the last value wins.
+    public init(dictionaryLiteral elements: (String, AttributeValue)...) {
+        self.init(elements)
+    }
+}
+
+extension AttributeSet: Sequence {
+    public func makeIterator() -> IndexingIterator<[Element]> {
+        storage.elements.makeIterator()
+    }
+}
+
+extension AttributeSet: CustomStringConvertible {
+    /// The attributes as `{key=value, …}` in key order.
+    public var description: String {
+        "{" + storage.elements.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+    }
+}
