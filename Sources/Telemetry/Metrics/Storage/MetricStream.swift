@@ -1,0 +1,144 @@
+import Synchronization
+
+/// The series of one metric stream: one cell per attribute set, bounded by the cardinality limit, and collected
+/// with the stream's temporality.
+///
+/// - Recording with attributes finds the cell and records into it under the stream's lock: a lookup and an atomic
+///   operation. A bound handle, from ``bind(_:)``, keeps its cell and records without the lock.
+/// - At most `cardinalityLimit` series exist, counting the overflow series: measurements of any further attribute
+///   set go to the series `otel.metric.overflow=true`, as the specification says.
+/// - Collection copies the list of cells under the lock and reads each cell outside it, so recording never waits
+///   on more than one series. With delta temporality, a series that saw nothing since the last collection is
+///   forgotten (unless a handle is bound to it), so memory stays bounded by what is in use.
+final class MetricStream<Cell: AggregatorCell>: Sendable {
+    /// The attributes of the series that takes what the cardinality limit turns away.
+    static var overflowAttributes: AttributeSet { ["otel.metric.overflow": true] }
+
+    /// One series' point at a collection.
+    struct Point: Sendable {
+        var attributes: AttributeSet
+        var startTime: UInt64
+        var time: UInt64
+        var snapshot: Cell.Snapshot
+    }
+
+    private struct Series {
+        let cell: Cell
+        var isBound: Bool
+    }
+
+    private struct State {
+        var series: [AttributeSet: Series] = [:]
+        var overflow: Cell?
+        /// When the current delta interval began.
+        var intervalStart: UInt64
+    }
+
+    let temporality: AggregationTemporality
+    let cardinalityLimit: Int
+    /// When the stream began: the start time of every cumulative point.
+    let startTime: UInt64
+    private let makeCell: @Sendable () -> Cell
+    private let state: Mutex<State>
+    private let rejectedMeasurements = Atomic(0)
+
+    /// - Parameter cardinalityLimit: The most series, the overflow series included; below 2, 2 applies, so that one
+    ///   attribute set and the overflow can coexist.
+    init(
+        temporality: AggregationTemporality,
+        cardinalityLimit: Int,
+        startTime: UInt64,
+        makeCell: @escaping @Sendable () -> Cell
+    ) {
+        self.temporality = temporality
+        self.cardinalityLimit = max(2, cardinalityLimit)
+        self.startTime = startTime
+        self.makeCell = makeCell
+        self.state = Mutex(State(intervalStart: startTime))
+    }
+
+    /// Measurements an aggregation could not take, such as a NaN in a histogram.
+    var rejectedCount: Int { rejectedMeasurements.load(ordering: .relaxed) }
+
+    /// The number of series, the overflow series included.
+    var seriesCount: Int { state.withLock { $0.series.count + ($0.overflow == nil ? 0 : 1) } }
+
+    /// Records `value` in the series of `attributes`.
+    func record(_ value: Cell.Measurement, attributes: AttributeSet) {
+        // Recorded under the lock, so that a delta collection never forgets a series between the lookup and the
+        // measurement.
+        let accepted = state.withLock { state in
+            cell(for: attributes, in: &state).record(value)
+        }
+        if !accepted { rejectedMeasurements.wrappingAdd(1, ordering: .relaxed) }
+    }
+
+    /// The cell of `attributes`, kept for as long as the stream lives: for a bound handle, which records into it
+    /// without the stream's lock.
+    func bind(_ attributes: AttributeSet) -> Cell {
+        state.withLock { state in
+            let cell = cell(for: attributes, in: &state)
+            state.series[attributes]?.isBound = true
+            return cell
+        }
+    }
+
+    /// Records `value` into `cell`, a bound series.
+    func record(_ value: Cell.Measurement, boundTo cell: Cell) {
+        if !cell.record(value) { rejectedMeasurements.wrappingAdd(1, ordering: .relaxed) }
+    }
+
+    private func cell(for attributes: AttributeSet, in state: inout State) -> Cell {
+        if let series = state.series[attributes] { return series.cell }
+        guard state.series.count < cardinalityLimit - 1 else {
+            if let overflow = state.overflow { return overflow }
+            let overflow = makeCell()
+            state.overflow = overflow
+            return overflow
+        }
+        let cell = makeCell()
+        state.series[attributes] = Series(cell: cell, isBound: false)
+        return cell
+    }
+
+    /// The points of every series with something to report, collected at `time`.
+    func collect(at time: UInt64) -> [Point] {
+        let reset = temporality == .delta
+        let (cells, overflow, intervalStart) = state.withLock { state in
+            let start = state.intervalStart
+            if reset { state.intervalStart = time }
+            return (state.series.map { ($0.key, $0.value.cell) }, state.overflow, start)
+        }
+        let pointStart = reset ? intervalStart : startTime
+        var points: [Point] = []
+        points.reserveCapacity(cells.count + 1)
+        var idle: [AttributeSet] = []
+        for (attributes, cell) in cells {
+            if let snapshot = cell.collect(reset: reset) {
+                points.append(Point(attributes: attributes, startTime: pointStart, time: time, snapshot: snapshot))
+            } else if reset {
+                idle.append(attributes)
+            }
+        }
+        var isOverflowIdle = false
+        if let overflow {
+            if let snapshot = overflow.collect(reset: reset) {
+                points.append(Point(attributes: Self.overflowAttributes, startTime: pointStart, time: time, snapshot: snapshot))
+            } else {
+                isOverflowIdle = reset
+            }
+        }
+        if !idle.isEmpty || isOverflowIdle {
+            state.withLock { state in
+                // Still idle now: recording happens under this lock, so nothing can arrive between this check and
+                // the removal.
+                for attributes in idle {
+                    guard let series = state.series[attributes], !series.isBound, series.cell.isIdle else { continue }
+                    state.series[attributes] = nil
+                }
+                if isOverflowIdle, state.overflow?.isIdle == true { state.overflow = nil }
+            }
+        }
+        return points
+    }
+}

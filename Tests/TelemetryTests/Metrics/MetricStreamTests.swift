@@ -1,0 +1,155 @@
+@testable import Telemetry
+import Testing
+
+@Suite("Metric stream storage")
+struct MetricStreamTests {
+    func sumStream<Value: MetricNumber>(
+        _ type: Value.Type = Int64.self,
+        temporality: AggregationTemporality = .cumulative,
+        limit: Int = 2000
+    ) -> MetricStream<SumCell<Value>> {
+        MetricStream(temporality: temporality, cardinalityLimit: limit, startTime: 100) { SumCell<Value>() }
+    }
+
+    func values<Value>(_ points: [MetricStream<SumCell<Value>>.Point]) -> [AttributeSet: Value] {
+        Dictionary(uniqueKeysWithValues: points.map { ($0.attributes, $0.snapshot) })
+    }
+
+    @Test("cumulative sums keep growing, per attribute set, from the stream's start time")
+    func cumulative() {
+        let stream = sumStream()
+        let get: AttributeSet = ["method": "GET"]
+        let post: AttributeSet = ["method": "POST"]
+        stream.record(2, attributes: get)
+        stream.record(3, attributes: AttributeSet([("method", "GET")]))
+        stream.record(1, attributes: post)
+        let first = stream.collect(at: 200)
+        #expect(values(first) == [get: 5, post: 1])
+        #expect(first.allSatisfy { $0.startTime == 100 && $0.time == 200 })
+        stream.record(4, attributes: get)
+        let second = stream.collect(at: 300)
+        #expect(values(second) == [get: 9, post: 1])
+        #expect(second.allSatisfy { $0.startTime == 100 && $0.time == 300 })
+    }
+
+    @Test("delta sums start over at each collection, report only what changed, and start where the last interval ended")
+    func delta() {
+        let stream = sumStream(temporality: .delta)
+        let get: AttributeSet = ["method": "GET"]
+        let post: AttributeSet = ["method": "POST"]
+        stream.record(2, attributes: get)
+        stream.record(1, attributes: post)
+        let first = stream.collect(at: 200)
+        #expect(values(first) == [get: 2, post: 1])
+        #expect(first.allSatisfy { $0.startTime == 100 })
+        stream.record(4, attributes: get)
+        let second = stream.collect(at: 300)
+        #expect(values(second) == [get: 4], "POST saw nothing in this interval")
+        #expect(second.allSatisfy { $0.startTime == 200 && $0.time == 300 })
+        #expect(stream.collect(at: 400).isEmpty)
+    }
+
+    @Test("with delta temporality, idle series are forgotten, so memory stays bounded by what is in use")
+    func deltaForgetsIdleSeries() {
+        let stream = sumStream(temporality: .delta, limit: 100)
+        for interval in 0..<100 {
+            for index in 0..<100 {
+                stream.record(1, attributes: ["id": .int(Int64(interval * 100 + index))])
+            }
+            #expect(stream.seriesCount <= 100)
+            let points = stream.collect(at: UInt64(1000 + interval))
+            #expect(points.reduce(0) { $0 + $1.snapshot } == 100, "every measurement is counted, overflow included")
+        }
+        _ = stream.collect(at: 5000)
+        #expect(stream.seriesCount == 0)
+    }
+
+    @Test("a bound series survives idle delta intervals and records without the stream's lock")
+    func boundSeries() {
+        let stream = sumStream(temporality: .delta)
+        let bound = stream.bind(["route": "/orders"])
+        stream.record(1, boundTo: bound)
+        #expect(values(stream.collect(at: 200)) == [["route": "/orders"]: 1])
+        #expect(stream.collect(at: 300).isEmpty)
+        #expect(stream.seriesCount == 1, "a bound series is never forgotten")
+        stream.record(5, boundTo: bound)
+        #expect(values(stream.collect(at: 400)) == [["route": "/orders"]: 5])
+    }
+
+    @Test("past the cardinality limit, measurements go to the overflow series, which counts inside the limit")
+    func cardinalityLimit() {
+        let stream = sumStream(limit: 3)
+        for index in 0..<10 {
+            stream.record(1, attributes: ["id": .int(Int64(index))])
+        }
+        let points = values(stream.collect(at: 200))
+        #expect(points.count == 3)
+        #expect(points[["id": 0]] == 1 && points[["id": 1]] == 1)
+        #expect(points[["otel.metric.overflow": true]] == 8)
+        #expect(stream.seriesCount == 3)
+        stream.record(1, attributes: ["id": 0])
+        #expect(values(stream.collect(at: 300))[["id": 0]] == 2, "a series that exists keeps its own point")
+    }
+
+    @Test("concurrent adds from 8 tasks are all counted, for integer and double sums")
+    func concurrentAdds() async {
+        let integers = sumStream(Int64.self)
+        let doubles = sumStream(Double.self)
+        let boundDoubles = doubles.bind(["bound": true])
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for _ in 0..<10_000 {
+                        integers.record(1, attributes: ["task": .int(Int64(task % 2))])
+                        doubles.record(0.5, boundTo: boundDoubles)
+                    }
+                }
+            }
+        }
+        #expect(values(integers.collect(at: 200)).values.reduce(0, +) == 80_000)
+        #expect(values(doubles.collect(at: 200)) == [["bound": true]: 40_000])
+    }
+
+    @Test("last value keeps the newest measurement; with delta, only series measured in the interval report")
+    func lastValue() {
+        let cumulative = MetricStream(temporality: .cumulative, cardinalityLimit: 10, startTime: 0) { LastValueCell<Double>() }
+        cumulative.record(1.5, attributes: .empty)
+        cumulative.record(-2.5, attributes: .empty)
+        #expect(cumulative.collect(at: 1).map(\.snapshot) == [-2.5])
+        #expect(cumulative.collect(at: 2).map(\.snapshot) == [-2.5])
+        let delta = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { LastValueCell<Int64>() }
+        delta.record(7, attributes: .empty)
+        #expect(delta.collect(at: 1).map(\.snapshot) == [7])
+        #expect(delta.collect(at: 2).isEmpty)
+    }
+
+    @Test("a histogram stream snapshots each series, starts over with delta, and counts what it cannot take")
+    func histogram() throws {
+        let state = try #require(ExplicitBucketHistogramState(boundaries: [10, 100]))
+        let stream = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { HistogramCell<Double>(state: state) }
+        for value in [5.0, 50, 500, .nan, .infinity] {
+            stream.record(value, attributes: .empty)
+        }
+        let first = try #require(stream.collect(at: 1).first?.snapshot)
+        #expect(first.bucketCounts == [1, 1, 1])
+        #expect(first.count == 3 && first.sum == 555 && first.min == 5 && first.max == 500)
+        #expect(stream.rejectedCount == 2)
+        stream.record(20, attributes: .empty)
+        let second = try #require(stream.collect(at: 2).first?.snapshot)
+        #expect(second.bucketCounts == [0, 1, 0] && second.count == 1)
+    }
+
+    @Test("an exponential histogram stream collects its cells' snapshots")
+    func exponentialHistogram() throws {
+        let state = try #require(ExponentialHistogramState(maxSize: 160, maxScale: 20))
+        let stream = MetricStream(temporality: .cumulative, cardinalityLimit: 10, startTime: 0) {
+            ExponentialHistogramCell<Int64>(state: state)
+        }
+        for value: Int64 in [1, 2, 4, 0] {
+            stream.record(value, attributes: ["k": "v"])
+        }
+        let snapshot = try #require(stream.collect(at: 1).first?.snapshot)
+        #expect(snapshot.count == 4 && snapshot.zeroCount == 1 && snapshot.sum == 7)
+        #expect(snapshot.positiveCounts.reduce(0, +) == 3)
+    }
+}
