@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Metric stream storage")
 struct MetricStreamTests {
-    func sumStream<Value: MetricNumber>(
+    func sumStream<Value: MetricValue>(
         _ type: Value.Type = Int64.self,
         temporality: AggregationTemporality = .cumulative,
         limit: Int = 2000

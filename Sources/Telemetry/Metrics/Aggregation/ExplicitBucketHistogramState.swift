@@ -36,6 +36,16 @@ struct ExplicitBucketHistogramState: Sendable {
     /// Creates an empty histogram, or nil when `boundaries` are not strictly increasing finite numbers.
     init?(boundaries: [Double] = defaultBoundaries, recordsMinMax: Bool = true) {
         guard Self.areValid(boundaries) else { return nil }
+        self.init(validBoundaries: boundaries, recordsMinMax: recordsMinMax)
+    }
+
+    /// Creates an empty histogram with `boundaries` if they are valid, and with the default boundaries otherwise.
+    init(boundariesOrDefault boundaries: [Double]?, recordsMinMax: Bool = true) {
+        let chosen = boundaries.flatMap { Self.areValid($0) ? $0 : nil } ?? Self.defaultBoundaries
+        self.init(validBoundaries: chosen, recordsMinMax: recordsMinMax)
+    }
+
+    private init(validBoundaries boundaries: [Double], recordsMinMax: Bool) {
         self.boundaries = boundaries
         self.recordsMinMax = recordsMinMax
         bucketCounts = Array(repeating: 0, count: boundaries.count + 1)

@@ -3,7 +3,7 @@ import Synchronization
 /// The state of one series under one aggregation: what a measurement updates, and what a collection reads.
 ///
 /// Cells are reference types so that a bound instrument can keep one and record without finding it again.
-protocol AggregatorCell: AnyObject, Sendable {
+protocol AggregatorCell<Measurement>: AnyObject, Sendable {
     associatedtype Measurement: Sendable
     associatedtype Snapshot: Sendable
 
@@ -21,7 +21,7 @@ protocol AggregatorCell: AnyObject, Sendable {
 }
 
 /// The sum aggregation: one atomic word, and whether it was touched since the last reset.
-final class SumCell<Value: MetricNumber>: AggregatorCell {
+final class SumCell<Value: MetricValue>: AggregatorCell {
     private let word = Atomic<UInt64>(0)
     private let touched = Atomic(false)
 
@@ -29,26 +29,26 @@ final class SumCell<Value: MetricNumber>: AggregatorCell {
 
     @discardableResult
     func record(_ value: Value) -> Bool {
-        Value.add(value, to: word)
+        Value._add(value, to: word)
         touched.store(true, ordering: .releasing)
         return true
     }
 
     func collect(reset: Bool) -> Value? {
         guard reset else {
-            return touched.load(ordering: .acquiring) ? Value(bits: word.load(ordering: .relaxed)) : nil
+            return touched.load(ordering: .acquiring) ? Value(_metricBits: word.load(ordering: .relaxed)) : nil
         }
         // Cleared before the sum is taken: a measurement racing with this collection lands in this interval or the
         // next, and is never lost.
         guard touched.exchange(false, ordering: .acquiringAndReleasing) else { return nil }
-        return Value(bits: word.exchange(Value(bits: 0).bits, ordering: .relaxed))
+        return Value(_metricBits: word.exchange(0, ordering: .relaxed))
     }
 
     var isIdle: Bool { !touched.load(ordering: .acquiring) }
 }
 
 /// The last value aggregation: the newest measurement, in one atomic word.
-final class LastValueCell<Value: MetricNumber>: AggregatorCell {
+final class LastValueCell<Value: MetricValue>: AggregatorCell {
     private let word = Atomic<UInt64>(0)
     private let touched = Atomic(false)
 
@@ -56,21 +56,21 @@ final class LastValueCell<Value: MetricNumber>: AggregatorCell {
 
     @discardableResult
     func record(_ value: Value) -> Bool {
-        word.store(value.bits, ordering: .relaxed)
+        word.store(value._metricBits, ordering: .relaxed)
         touched.store(true, ordering: .releasing)
         return true
     }
 
     func collect(reset: Bool) -> Value? {
         let wasTouched = reset ? touched.exchange(false, ordering: .acquiringAndReleasing) : touched.load(ordering: .acquiring)
-        return wasTouched ? Value(bits: word.load(ordering: .relaxed)) : nil
+        return wasTouched ? Value(_metricBits: word.load(ordering: .relaxed)) : nil
     }
 
     var isIdle: Bool { !touched.load(ordering: .acquiring) }
 }
 
 /// The explicit bucket histogram aggregation, under a lock of its own: one series' lock, never the instrument's.
-final class HistogramCell<Value: MetricNumber>: AggregatorCell {
+final class HistogramCell<Value: MetricValue>: AggregatorCell {
     private let state: Mutex<ExplicitBucketHistogramState>
 
     init(state: ExplicitBucketHistogramState) {
@@ -79,7 +79,7 @@ final class HistogramCell<Value: MetricNumber>: AggregatorCell {
 
     @discardableResult
     func record(_ value: Value) -> Bool {
-        state.withLock { $0.record(value.doubleValue) }
+        state.withLock { $0.record(value._doubleValue) }
     }
 
     func collect(reset: Bool) -> ExplicitBucketHistogramSnapshot? {
@@ -94,7 +94,7 @@ final class HistogramCell<Value: MetricNumber>: AggregatorCell {
 }
 
 /// The base-2 exponential bucket histogram aggregation, under a lock of its own.
-final class ExponentialHistogramCell<Value: MetricNumber>: AggregatorCell {
+final class ExponentialHistogramCell<Value: MetricValue>: AggregatorCell {
     private let state: Mutex<ExponentialHistogramState>
 
     init(state: ExponentialHistogramState) {
@@ -103,7 +103,7 @@ final class ExponentialHistogramCell<Value: MetricNumber>: AggregatorCell {
 
     @discardableResult
     func record(_ value: Value) -> Bool {
-        state.withLock { $0.record(value.doubleValue) }
+        state.withLock { $0.record(value._doubleValue) }
     }
 
     func collect(reset: Bool) -> ExponentialHistogramSnapshot? {

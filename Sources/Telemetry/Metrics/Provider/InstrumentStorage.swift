@@ -1,0 +1,161 @@
+import Logging
+import Synchronization
+
+/// What a synchronous instrument records into: one sink per reader of its provider.
+final class SyncInstrumentStorage<Value: MetricValue>: Sendable {
+    let descriptor: InstrumentDescriptor
+    let sinks: [any MeasurementSink<Value>]
+
+    init(descriptor: InstrumentDescriptor, sinks: [any MeasurementSink<Value>]) {
+        self.descriptor = descriptor
+        self.sinks = sinks
+    }
+
+    func record(_ value: Value, attributes: AttributeSet) {
+        for sink in sinks {
+            sink.record(value, attributes: attributes)
+        }
+    }
+
+    func bind(_ attributes: AttributeSet) -> [any AggregatorCell<Value>] {
+        sinks.map { $0.bind(attributes) }
+    }
+
+    func collect(reader: Int, at time: UInt64) -> MetricPoints? {
+        guard sinks.indices.contains(reader) else { return nil }
+        return sinks[reader].collect(at: time)
+    }
+}
+
+/// The values an observable instrument's callbacks report during one collection.
+public struct Observations<Value: MetricValue>: Sendable {
+    var values: [AttributeSet: Value] = [:]
+
+    init() {}
+
+    /// Reports `value` for the series of `attributes`; a second report for the same attributes replaces the first.
+    public mutating func observe(_ value: Value, attributes: AttributeSet = .empty) {
+        values[attributes] = value
+    }
+}
+
+/// The callbacks of an observable instrument, and its streams: one per reader.
+final class ObservableInstrumentStorage<Value: MetricValue>: Sendable {
+    typealias Callback = @Sendable (inout Observations<Value>) throws -> Void
+
+    private struct Registered {
+        var id: Int
+        var callback: Callback
+    }
+
+    let descriptor: InstrumentDescriptor
+    private let sinks: [ObservedSink<Value>]
+    private let callbacks = Mutex<(nextID: Int, registered: [Registered])>((0, []))
+    private let hasReportedFailure = Atomic(false)
+    private let logger: Logger
+
+    init(descriptor: InstrumentDescriptor, sinks: [ObservedSink<Value>], logger: Logger) {
+        self.descriptor = descriptor
+        self.sinks = sinks
+        self.logger = logger
+    }
+
+    func add(_ callback: @escaping Callback) -> Int {
+        callbacks.withLock { state in
+            defer { state.nextID += 1 }
+            state.registered.append(Registered(id: state.nextID, callback: callback))
+            return state.nextID
+        }
+    }
+
+    func remove(_ id: Int) {
+        callbacks.withLock { $0.registered.removeAll { $0.id == id } }
+    }
+
+    func collect(reader: Int, at time: UInt64) -> MetricPoints? {
+        guard sinks.indices.contains(reader) else { return nil }
+        let registered = callbacks.withLock { $0.registered }
+        var observations = Observations<Value>()
+        for entry in registered {
+            // A failing callback loses its own observations only; the others, and the collection, go on.
+            var own = Observations<Value>()
+            do {
+                try entry.callback(&own)
+                observations.values.merge(own.values) { _, new in new }
+            } catch {
+                if !hasReportedFailure.exchange(true, ordering: .relaxed) {
+                    logger.warning(
+                        "An observable instrument's callback failed; its observations are skipped",
+                        metadata: ["instrument": "\(descriptor.name)", "error": "\(error)"]
+                    )
+                }
+            }
+        }
+        return sinks[reader].collect(observations.values, at: time)
+    }
+}
+
+/// One reader's stream of an observable instrument: observations become points with the reader's temporality.
+///
+/// Observable counters report totals, so a delta is this collection's total less the previous one's.
+final class ObservedSink<Value: MetricValue>: Sendable {
+    private struct State {
+        var previous: [AttributeSet: Value] = [:]
+        var intervalStart: UInt64
+    }
+
+    let kind: InstrumentKind
+    let temporality: AggregationTemporality
+    let cardinalityLimit: Int
+    let startTime: UInt64
+    private let state: Mutex<State>
+
+    init(kind: InstrumentKind, temporality: AggregationTemporality, cardinalityLimit: Int, startTime: UInt64) {
+        self.kind = kind
+        self.temporality = temporality
+        self.cardinalityLimit = max(2, cardinalityLimit)
+        self.startTime = startTime
+        self.state = Mutex(State(intervalStart: startTime))
+    }
+
+    func collect(_ observed: [AttributeSet: Value], at time: UInt64) -> MetricPoints? {
+        let values = limited(observed)
+        switch kind {
+        case .observableGauge, .gauge:
+            guard !values.isEmpty else { return nil }
+            return .gauge(values.map { NumberPoint(attributes: $0.key, startTime: startTime, time: time, value: $0.value._numberValue) })
+        default:
+            let isMonotonic = kind == .observableCounter || kind == .counter
+            let points: [NumberPoint] = state.withLock { state in
+                defer {
+                    state.previous = values
+                    state.intervalStart = time
+                }
+                return values.map { attributes, total in
+                    switch temporality {
+                    case .cumulative:
+                        return NumberPoint(attributes: attributes, startTime: startTime, time: time, value: total._numberValue)
+                    case .delta:
+                        let delta = Value._difference(total, state.previous[attributes] ?? Value._zero)
+                        return NumberPoint(
+                            attributes: attributes, startTime: state.intervalStart, time: time, value: delta._numberValue)
+                    }
+                }
+            }
+            guard !points.isEmpty else { return nil }
+            return .sum(SumPoints(points: points, temporality: temporality, isMonotonic: isMonotonic))
+        }
+    }
+
+    /// `observed` within the cardinality limit: the first attribute sets in order keep their series, and the rest
+    /// are summed (for gauges, the last is kept) into the overflow series.
+    private func limited(_ observed: [AttributeSet: Value]) -> [AttributeSet: Value] {
+        guard observed.count > cardinalityLimit else { return observed }
+        let sorted = observed.sorted { $0.key.description < $1.key.description }
+        var kept = Dictionary(uniqueKeysWithValues: sorted.prefix(cardinalityLimit - 1).map { ($0.key, $0.value) })
+        let isGauge = kind == .observableGauge || kind == .gauge
+        let overflow = sorted.dropFirst(cardinalityLimit - 1).reduce(Value._zero) { isGauge ? $1.value : Value._sum($0, $1.value) }
+        kept[MetricStream<SumCell<Value>>.overflowAttributes] = overflow
+        return kept
+    }
+}

@@ -1,0 +1,171 @@
+import Logging
+import Synchronization
+import Tracing
+
+/// The SDK's metrics entry point: it owns the resource and the readers, and hands out meters.
+///
+/// ```swift
+/// let reader = ManualMetricReader()
+/// let provider = MeterProvider(readers: [reader])
+/// let meter = provider.meter(name: "orders")
+/// let requests = meter.makeCounter(name: "http.server.requests", description: "Requests served")
+/// requests.add(1, attributes: ["method": "GET", "status": "200"])
+/// ```
+///
+/// Each reader gets its own series of every instrument, with its own temporality. See the specification's
+/// [MeterProvider](https://opentelemetry.io/docs/specs/otel/metrics/sdk/#meterprovider).
+public final class MeterProvider: Sendable {
+    /// The most series one stream keeps, the overflow series included, unless set otherwise (2000).
+    public static let defaultCardinalityLimit = 2000
+
+    let state: MeterProviderState
+
+    /// Creates a provider.
+    ///
+    /// - Parameters:
+    ///   - resource: What produces the metrics. The default is ``Resource/detected()``.
+    ///   - readers: Who collects the metrics. With none, instruments record nothing.
+    ///   - cardinalityLimit: The most series one stream keeps, the overflow series
+    ///     `otel.metric.overflow=true` included; what does not fit is counted there.
+    ///   - logger: Where invalid instruments and failing callbacks are reported; by default the SDK's own logger.
+    public init(
+        resource: Resource = .detected(),
+        readers: [any MetricReader] = [],
+        cardinalityLimit: Int = MeterProvider.defaultCardinalityLimit,
+        logger: Logger = TelemetryDiagnostics.logger
+    ) {
+        let state = MeterProviderState(
+            resource: resource, readers: readers, cardinalityLimit: cardinalityLimit, logger: logger)
+        self.state = state
+        for (index, reader) in readers.enumerated() {
+            reader.register(MetricProducer { [weak state] in state?.collect(reader: index) ?? [] })
+        }
+    }
+
+    /// The resource every metric carries.
+    public var resource: Resource { state.resource }
+    /// The readers, in order.
+    public var readers: [any MetricReader] { state.readers }
+
+    /// Returns a meter whose instruments carry the given instrumentation scope.
+    ///
+    /// Meters are cheap values; keep one per library or module. Asking twice for the same scope gives meters that
+    /// share their instruments.
+    public func meter(
+        name: String,
+        version: String? = nil,
+        schemaURL: String? = nil,
+        attributes: SpanAttributes = [:]
+    ) -> Meter {
+        Meter(provider: state, scope: InstrumentationScope(name: name, version: version, schemaURL: schemaURL, attributes: attributes))
+    }
+
+    /// Runs every reader's background work until ``shutdown()`` or cancellation. ``TelemetryService`` calls it.
+    public func run() async throws {
+        try await ProcessorLifecycle.run(state.readers) { try await $0.run() }
+    }
+
+    /// Collects and delivers what every reader has not delivered yet.
+    public func forceFlush() async throws {
+        try await ProcessorLifecycle.forceFlush(state.readers) { try await $0.forceFlush() }
+    }
+
+    /// Delivers a last collection through every reader and shuts them down. Instruments record nothing afterwards.
+    /// Calls after the first return at once.
+    public func shutdown() async throws {
+        guard !state.isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try await ProcessorLifecycle.shutdown(state.readers) { try await $0.shutdown() }
+    }
+
+    /// Whether ``shutdown()`` was called.
+    public var isShutdown: Bool { state.isShutdown.load(ordering: .relaxed) }
+}
+
+/// What every meter of one provider shares: the readers, and the registry of instruments.
+final class MeterProviderState: Sendable {
+    /// How an instrument is collected, whatever its kind and number type.
+    struct Registration: Sendable {
+        var descriptor: InstrumentDescriptor
+        var scope: InstrumentationScope
+        var collect: @Sendable (_ reader: Int, _ time: UInt64) -> MetricPoints?
+        var storage: any Sendable
+    }
+
+    /// An instrument's identity within the registry: its scope and its name without case.
+    struct Key: Hashable {
+        var scopeName: String
+        var scopeVersion: String?
+        var scopeSchemaURL: String?
+        var name: String
+    }
+
+    let resource: Resource
+    let readers: [any MetricReader]
+    let cardinalityLimit: Int
+    let logger: Logger
+    let startTime: UInt64
+    let isShutdown = Atomic(false)
+    private let registry = Mutex<(byKey: [Key: [Registration]], order: [Registration])>(([:], []))
+
+    init(resource: Resource, readers: [any MetricReader], cardinalityLimit: Int, logger: Logger) {
+        self.resource = resource
+        self.readers = readers
+        self.cardinalityLimit = max(2, cardinalityLimit)
+        self.logger = logger
+        self.startTime = DefaultTracerClock.now.nanosecondsSinceEpoch
+    }
+
+    /// The storage registered for `descriptor` in `scope`, made by `make` the first time.
+    ///
+    /// A second registration with the same identity returns the first storage, as the specification asks. One
+    /// with the same name but another kind, unit, description or number type is a conflict: it is reported, and
+    /// gets storage of its own, so both keep working.
+    func register<Storage: Sendable>(
+        _ descriptor: InstrumentDescriptor,
+        scope: InstrumentationScope,
+        make: () -> (Storage, @Sendable (Int, UInt64) -> MetricPoints?)
+    ) -> Storage {
+        let key = Key(
+            scopeName: scope.name, scopeVersion: scope.version, scopeSchemaURL: scope.schemaURL,
+            name: descriptor.name.lowercased())
+        let (storage, conflict) = registry.withLock { registry -> (Storage, InstrumentDescriptor?) in
+            let existing = registry.byKey[key] ?? []
+            if let same = existing.first(where: { $0.descriptor.isIdentical(to: descriptor) }), let storage = same.storage as? Storage {
+                return (storage, nil)
+            }
+            let (storage, collect) = make()
+            let registration = Registration(descriptor: descriptor, scope: scope, collect: collect, storage: storage)
+            registry.byKey[key, default: []].append(registration)
+            registry.order.append(registration)
+            return (storage, existing.first?.descriptor)
+        }
+        if let conflict {
+            logger.warning(
+                "An instrument was registered twice with different identities; both are exported",
+                metadata: [
+                    "name": "\(descriptor.name)", "scope": "\(scope.name)",
+                    "first": "\(conflict.kind) \(conflict.unit) \(conflict.isDouble ? "Double" : "Int64")",
+                    "second": "\(descriptor.kind) \(descriptor.unit) \(descriptor.isDouble ? "Double" : "Int64")",
+                ]
+            )
+        }
+        return storage
+    }
+
+    /// Every stream's points for reader `reader`, now.
+    func collect(reader: Int) -> [MetricData] {
+        let registrations = registry.withLock { $0.order }
+        let time = DefaultTracerClock.now.nanosecondsSinceEpoch
+        return registrations.compactMap { registration in
+            guard let points = registration.collect(reader, time) else { return nil }
+            return MetricData(
+                name: registration.descriptor.name,
+                description: registration.descriptor.description,
+                unit: registration.descriptor.unit,
+                resource: resource,
+                instrumentationScope: registration.scope,
+                points: points
+            )
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Synchronization
+
+/// Collects metrics from a ``MeterProvider``: on a schedule to push them to an exporter, or on demand, as a
+/// Prometheus scrape or a test does.
+///
+/// A provider registers itself with each of its readers once, through ``register(_:)``; the reader then calls
+/// ``MetricProducer/collect()`` whenever it wants the current points. Each reader has its own temporality and its
+/// own series, so two readers never disturb each other's deltas. See the specification's
+/// [MetricReader](https://opentelemetry.io/docs/specs/otel/metrics/sdk/#metricreader).
+public protocol MetricReader: AnyObject, Sendable {
+    /// The temporality this reader wants for instruments of `kind`.
+    func temporality(for kind: InstrumentKind) -> AggregationTemporality
+
+    /// Called once by the provider that takes this reader, with what collects its metrics.
+    func register(_ producer: MetricProducer)
+
+    /// Does the reader's background work until ``shutdown()`` or cancellation. The default returns at once.
+    func run() async throws
+
+    /// Collects and delivers what has been recorded so far. The default does nothing.
+    func forceFlush() async throws
+
+    /// Collects and delivers a last time, then stops. The default does nothing.
+    func shutdown() async throws
+}
+
+extension MetricReader {
+    public func run() async throws {}
+
+    public func forceFlush() async throws {}
+
+    public func shutdown() async throws {}
+}
+
+/// What a reader calls to collect the metrics of the provider it is registered with.
+public struct MetricProducer: Sendable {
+    private let body: @Sendable () -> [MetricData]
+
+    init(_ body: @escaping @Sendable () -> [MetricData]) {
+        self.body = body
+    }
+
+    /// Runs the observable instruments' callbacks and returns every stream's points, now.
+    public func collect() -> [MetricData] {
+        body()
+    }
+}
+
+/// A reader that collects only when asked: for a Prometheus endpoint, for tests, and for exporting on your own
+/// schedule.
+///
+/// ```swift
+/// let reader = ManualMetricReader()
+/// let provider = MeterProvider(readers: [reader])
+/// // … record …
+/// let metrics = reader.collect()
+/// ```
+public final class ManualMetricReader: MetricReader {
+    private let preference: TemporalityPreference
+    private let producer = Mutex<MetricProducer?>(nil)
+
+    /// Creates a reader.
+    ///
+    /// - Parameter temporality: Which temporality it asks for; by default cumulative, as a pull reader wants.
+    public init(temporality: TemporalityPreference = .cumulative) {
+        self.preference = temporality
+    }
+
+    public func temporality(for kind: InstrumentKind) -> AggregationTemporality {
+        preference.temporality(for: kind)
+    }
+
+    public func register(_ producer: MetricProducer) {
+        self.producer.withLock { $0 = $0 ?? producer }
+    }
+
+    /// Collects the provider's metrics now; empty before a provider registers this reader or after it shut down.
+    public func collect() -> [MetricData] {
+        producer.withLock { $0 }?.collect() ?? []
+    }
+}
