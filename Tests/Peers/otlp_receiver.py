@@ -1,9 +1,11 @@
-"""An OTLP trace and logs receiver built on the official protocol definitions (opentelemetry-proto) and grpcio.
+"""An OTLP trace, logs and metrics receiver built on the official protocol definitions (opentelemetry-proto) and grpcio.
 
-It serves OTLP/gRPC (TraceService and LogsService) and OTLP/HTTP (protobuf and JSON, gzip or not; `/v1/logs` for logs,
-any other path for traces) on 127.0.0.1 and prints one JSON line per request on stdout:
-{"transport": "grpc"|"http", "signal": "traces"|"logs", "path", "content_type", "content_encoding", "gzip": bool,
- "time": float, "request": <the ExportTraceServiceRequest or ExportLogsServiceRequest as a dict, ids in lowercase hex>}
+It serves OTLP/gRPC (TraceService, LogsService and MetricsService) and OTLP/HTTP (protobuf and JSON, gzip or not;
+`/v1/logs` for logs, `/v1/metrics` for metrics, any other path for traces) on 127.0.0.1 and prints one JSON line per
+request on stdout:
+{"transport": "grpc"|"http", "signal": "traces"|"logs"|"metrics", "path", "content_type", "content_encoding",
+ "gzip": bool, "time": float,
+ "request": <the Export{Trace,Logs,Metrics}ServiceRequest as a dict, ids in lowercase hex>}
 In "request", 64-bit integers are strings and bytes values other than ids are base64, as json_format writes them.
 The first line is {"ready": true, "grpc_port": N, "http_port": N, "grpc_proxy_port": N}.
 
@@ -14,7 +16,8 @@ the client sends, read from the bytes on the wire, to prove gzip is really used.
   {"http_status": 503, "retry_after": "1", "times": 1}   answer the first `times` HTTP requests with that status
   {"grpc_status": "UNAVAILABLE", "times": 1}             fail the first `times` gRPC calls
   {"grpc_retry_info_seconds": 1, "times": 1}             RESOURCE_EXHAUSTED with a RetryInfo
-  {"partial": [3, "message"]}                            accept with a partial success (rejected spans or log records)
+  {"partial": [3, "message"]}                            accept with a partial success (rejected spans, log records
+                                                         or data points)
   {"blackhole": true}                                    accept requests and never answer
   {"large_body": 5242881}                                accept HTTP requests with a response body of that many bytes
 """
@@ -37,6 +40,7 @@ from google.protobuf import json_format
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.duration_pb2 import Duration
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
 OUTPUT_LOCK = threading.Lock()
@@ -49,7 +53,7 @@ def emit(record):
 
 
 def id_holders(document):
-    """The objects of a request dict that hold trace or span ids: spans, span links and log records."""
+    """The objects of a request dict that hold trace or span ids: spans, span links, log records and exemplars."""
     for resource_spans in document.get("resourceSpans", []):
         for scope_spans in resource_spans.get("scopeSpans", []):
             for span in scope_spans.get("spans", []):
@@ -60,6 +64,13 @@ def id_holders(document):
         for scope_logs in resource_logs.get("scopeLogs", []):
             for record in scope_logs.get("logRecords", []):
                 yield record, ("traceId", "spanId")
+    for resource_metrics in document.get("resourceMetrics", []):
+        for scope_metrics in resource_metrics.get("scopeMetrics", []):
+            for metric in scope_metrics.get("metrics", []):
+                for kind in ("gauge", "sum", "histogram", "exponentialHistogram", "summary"):
+                    for point in metric.get(kind, {}).get("dataPoints", []):
+                        for exemplar in point.get("exemplars", []):
+                            yield exemplar, ("traceId", "spanId")
 
 
 def to_dict(request):
@@ -114,12 +125,23 @@ SIGNALS = {
         "response": logs_service_pb2.ExportLogsServiceResponse,
         "rejected": "rejected_log_records",
     },
+    "metrics": {
+        "request": metrics_service_pb2.ExportMetricsServiceRequest,
+        "response": metrics_service_pb2.ExportMetricsServiceResponse,
+        "rejected": "rejected_data_points",
+    },
 }
 
 
 def signal_of_path(path):
-    """OTLP/HTTP's signal paths: /v1/logs is logs; anything else, such as a custom traces endpoint, is traces."""
-    return "logs" if path.split("?", 1)[0].endswith("/v1/logs") else "traces"
+    """OTLP/HTTP's signal paths: /v1/logs is logs, /v1/metrics is metrics; anything else, such as a custom traces
+    endpoint, is traces."""
+    path = path.split("?", 1)[0]
+    if path.endswith("/v1/logs"):
+        return "logs"
+    if path.endswith("/v1/metrics"):
+        return "metrics"
+    return "traces"
 
 
 def partial_response(spec, signal):
@@ -165,6 +187,14 @@ class LogsService(logs_service_pb2_grpc.LogsServiceServicer):
 
     def Export(self, request, context):
         return export(self.fault, "logs", request, context)
+
+
+class MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
+    def __init__(self, fault):
+        self.fault = fault
+
+    def Export(self, request, context):
+        return export(self.fault, "metrics", request, context)
 
 
 def retry_info_status(seconds):
@@ -320,6 +350,7 @@ def main():
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(TraceService(fault), server)
     logs_service_pb2_grpc.add_LogsServiceServicer_to_server(LogsService(fault), server)
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(MetricsService(fault), server)
     address = f"127.0.0.1:{arguments.grpc_port}"
     if arguments.tls_cert:
         with open(arguments.tls_key, "rb") as key, open(arguments.tls_cert, "rb") as cert:

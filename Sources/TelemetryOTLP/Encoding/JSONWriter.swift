@@ -92,6 +92,11 @@ struct JSONWriter: OTLPWriter {
 
     mutating func writeDouble(_ field: ProtoField, _ value: Double) {
         appendKey(field)
+        appendDouble(value)
+    }
+
+    /// A double as proto3's JSON mapping writes it: a number, or a string for the values JSON has no number for.
+    private mutating func appendDouble(_ value: Double) {
         if value.isNaN {
             appendQuoted("NaN")
         } else if value.isInfinite {
@@ -99,6 +104,43 @@ struct JSONWriter: OTLPWriter {
         } else {
             appendRaw(String(value))
         }
+    }
+
+    mutating func writeSFixed64(_ field: ProtoField, _ value: Int64) {
+        appendKey(field)
+        appendQuoted(String(value))
+    }
+
+    mutating func writeSInt32(_ field: ProtoField, _ value: Int32) {
+        appendKey(field)
+        appendRaw(String(value))
+    }
+
+    mutating func writePackedFixed64(_ field: ProtoField, _ values: [UInt64]) {
+        writeArray(field, values) { $0.appendQuoted(String($1)) }
+    }
+
+    mutating func writePackedUInt64(_ field: ProtoField, _ values: [UInt64]) {
+        writeArray(field, values) { $0.appendQuoted(String($1)) }
+    }
+
+    mutating func writePackedDouble(_ field: ProtoField, _ values: [Double]) {
+        writeArray(field, values) { $0.appendDouble($1) }
+    }
+
+    /// An array of scalars, each written by `appendElement`.
+    private mutating func writeArray<Element>(
+        _ field: ProtoField,
+        _ values: [Element],
+        _ appendElement: (inout Self, Element) -> Void
+    ) {
+        appendKey(field)
+        bytes.append(UInt8(ascii: "["))
+        for index in values.indices {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendElement(&self, values[index])
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     mutating func writeTraceID(_ field: ProtoField, _ value: TraceID) {

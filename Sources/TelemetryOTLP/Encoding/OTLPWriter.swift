@@ -20,6 +20,16 @@ protocol OTLPWriter {
     /// A `fixed32` field (a number in JSON).
     mutating func writeFixed32(_ field: ProtoField, _ value: UInt32)
     mutating func writeDouble(_ field: ProtoField, _ value: Double)
+    /// An `sfixed64` field (8 bytes in protobuf, a string in JSON).
+    mutating func writeSFixed64(_ field: ProtoField, _ value: Int64)
+    /// A `sint32` field (a zigzag varint in protobuf, so that small negative numbers stay short; a number in JSON).
+    mutating func writeSInt32(_ field: ProtoField, _ value: Int32)
+    /// A repeated `fixed64` field, packed (one length-delimited run in protobuf; an array of strings in JSON).
+    mutating func writePackedFixed64(_ field: ProtoField, _ values: [UInt64])
+    /// A repeated `uint64` field, packed (one run of varints in protobuf; an array of strings in JSON).
+    mutating func writePackedUInt64(_ field: ProtoField, _ values: [UInt64])
+    /// A repeated `double` field, packed (one length-delimited run in protobuf; an array of numbers in JSON).
+    mutating func writePackedDouble(_ field: ProtoField, _ values: [Double])
     /// A trace id: 16 bytes in protobuf, 32 lowercase hex digits in JSON.
     mutating func writeTraceID(_ field: ProtoField, _ value: TraceID)
     /// A span id: 8 bytes in protobuf, 16 lowercase hex digits in JSON.
@@ -69,6 +79,29 @@ extension OTLPWriter {
 
     mutating func serializeFixed64(_ field: ProtoField, _ value: UInt64) {
         if value != 0 { writeFixed64(field, value) }
+    }
+
+    mutating func serializeSInt32(_ field: ProtoField, _ value: Int32) {
+        if value != 0 { writeSInt32(field, value) }
+    }
+
+    /// Writes a double unless it is +0.0, proto3's default. The bits are compared, as the official implementations
+    /// compare them, so that -0.0 is written and keeps its sign.
+    mutating func serializeDouble(_ field: ProtoField, _ value: Double) {
+        if value.bitPattern != 0 { writeDouble(field, value) }
+    }
+
+    /// Writes a packed field unless it is empty: proto3 leaves out an empty repeated field.
+    mutating func serializePackedFixed64(_ field: ProtoField, _ values: [UInt64]) {
+        if !values.isEmpty { writePackedFixed64(field, values) }
+    }
+
+    mutating func serializePackedUInt64(_ field: ProtoField, _ values: [UInt64]) {
+        if !values.isEmpty { writePackedUInt64(field, values) }
+    }
+
+    mutating func serializePackedDouble(_ field: ProtoField, _ values: [Double]) {
+        if !values.isEmpty { writePackedDouble(field, values) }
     }
 
     mutating func serializeFixed32(_ field: ProtoField, _ value: UInt32) {

@@ -24,6 +24,18 @@ struct ProtobufSizer: ProtobufPass {
         (64 - (value | 1).leadingZeroBitCount + 6) / 7
     }
 
+    /// A `sint32`'s zigzag encoding: 0, -1, 1, -2… become 0, 1, 2, 3…
+    @inline(__always)
+    static func zigzag(_ value: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: (value << 1) ^ (value >> 31)))
+    }
+
+    /// The length of a packed run of `uint64` varints.
+    @inline(__always)
+    static func packedVarintsSize(_ values: [UInt64]) -> Int {
+        values.reduce(0) { $0 &+ varintSize($1) }
+    }
+
     @inline(__always)
     private static func tagSize(_ field: ProtoField) -> Int {
         field.number < 16 ? 1 : varintSize(UInt64(field.number << 3))
@@ -70,6 +82,26 @@ struct ProtobufSizer: ProtobufPass {
 
     mutating func writeDouble(_ field: ProtoField, _ value: Double) {
         count &+= Self.tagSize(field) &+ 8
+    }
+
+    mutating func writeSFixed64(_ field: ProtoField, _ value: Int64) {
+        count &+= Self.tagSize(field) &+ 8
+    }
+
+    mutating func writeSInt32(_ field: ProtoField, _ value: Int32) {
+        count &+= Self.tagSize(field) &+ Self.varintSize(Self.zigzag(value))
+    }
+
+    mutating func writePackedFixed64(_ field: ProtoField, _ values: [UInt64]) {
+        addLengthDelimited(field, values.count &* 8)
+    }
+
+    mutating func writePackedUInt64(_ field: ProtoField, _ values: [UInt64]) {
+        addLengthDelimited(field, Self.packedVarintsSize(values))
+    }
+
+    mutating func writePackedDouble(_ field: ProtoField, _ values: [Double]) {
+        addLengthDelimited(field, values.count &* 8)
     }
 
     mutating func writeTraceID(_ field: ProtoField, _ value: TraceID) {

@@ -149,6 +149,36 @@ struct ProtobufWriter: ProtobufPass {
         appendLittleEndian64(value.bitPattern)
     }
 
+    mutating func writeSFixed64(_ field: ProtoField, _ value: Int64) {
+        appendTag(field)
+        appendLittleEndian64(UInt64(bitPattern: value))
+    }
+
+    mutating func writeSInt32(_ field: ProtoField, _ value: Int32) {
+        appendTag(field)
+        appendVarint(ProtobufSizer.zigzag(value))
+    }
+
+    // A packed run's length is computed from the values, as the sizer computes it, rather than taken from the
+    // measured lengths: it is not a nested message, and the enclosing message's length still checks it.
+    mutating func writePackedFixed64(_ field: ProtoField, _ values: [UInt64]) {
+        appendTag(field)
+        appendVarint(UInt64(values.count &* 8))
+        for value in values { appendLittleEndian64(value) }
+    }
+
+    mutating func writePackedUInt64(_ field: ProtoField, _ values: [UInt64]) {
+        appendTag(field)
+        appendVarint(UInt64(ProtobufSizer.packedVarintsSize(values)))
+        for value in values { appendVarint(value) }
+    }
+
+    mutating func writePackedDouble(_ field: ProtoField, _ values: [Double]) {
+        appendTag(field)
+        appendVarint(UInt64(values.count &* 8))
+        for value in values { appendLittleEndian64(value.bitPattern) }
+    }
+
     mutating func writeTraceID(_ field: ProtoField, _ value: TraceID) {
         appendTag(field)
         appendByte(16)
