@@ -102,4 +102,37 @@ enum ExporterSelection {
             }
         )
     }
+
+    /// The metric readers for the exporters `OTEL_METRICS_EXPORTER` names: a ``PeriodicExportingMetricReader`` for
+    /// every push exporter, the console's included, and the reader a reader factory makes for a pull exporter such as
+    /// `prometheus`.
+    static func makeReaders(
+        environment: Environment,
+        exporterFactories: [any MetricExporterFactory],
+        readerFactories: [any MetricReaderFactory],
+        periodic: PeriodicExportingMetricReader.Configuration,
+        clock: any TelemetryClock,
+        logger: Logger
+    ) throws -> [any MetricReader] {
+        func periodicReader(_ exporter: any MetricExporter) -> any MetricReader {
+            PeriodicExportingMetricReader(exporter: exporter, validConfiguration: periodic, clock: clock, logger: logger)
+        }
+        return try makeProcessors(
+            variable: "OTEL_METRICS_EXPORTER",
+            environment: environment,
+            factoryNames: readerFactories.map(\.name) + exporterFactories.map(\.name),
+            factoryHint: "OTLPMetricExporterFactory() to metrics.exporterFactories",
+            console: { periodicReader(ConsoleMetricExporter()) },
+            named: { name in
+                let readers = try readerFactories.filter { $0.name == name }.map {
+                    try $0.makeMetricReader(environment: environment.values, isStrict: environment.isStrict, logger: logger)
+                }
+                let exporters = try exporterFactories.filter { $0.name == name }.map {
+                    periodicReader(
+                        try $0.makeMetricExporter(environment: environment.values, isStrict: environment.isStrict, logger: logger))
+                }
+                return readers + exporters
+            }
+        )
+    }
 }

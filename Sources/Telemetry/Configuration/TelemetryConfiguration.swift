@@ -40,6 +40,8 @@ public struct TelemetryConfiguration: Sendable {
     public var traces = Traces()
     /// Logs settings.
     public var logs = Logs()
+    /// Metrics settings.
+    public var metrics = Metrics()
 
     /// Creates a configuration that takes everything from the environment and the defaults.
     public init() {}
@@ -85,6 +87,27 @@ public struct TelemetryConfiguration: Sendable {
         public var processors: [any LogRecordProcessor] = []
 
         /// Creates logs settings that take everything from the environment and the defaults.
+        public init() {}
+    }
+
+    /// Metrics settings.
+    public struct Metrics: Sendable {
+        /// The periodic reader's settings; when set, `OTEL_METRIC_EXPORT_INTERVAL` and `OTEL_METRIC_EXPORT_TIMEOUT`
+        /// are not read. Out-of-range values make the bootstrap throw.
+        public var periodicReader: PeriodicExportingMetricReader.Configuration?
+        /// The most series one stream keeps, the overflow series included (default 2000).
+        public var cardinalityLimit: Int?
+        /// The exporters, each behind its own periodic reader; when set, `OTEL_METRICS_EXPORTER` is not read.
+        public var exporters: [any MetricExporter]?
+        /// Exporters that `OTEL_METRICS_EXPORTER` can name besides `console` and `none`. When one is named `otlp`, it
+        /// is the default, as the specification says.
+        public var exporterFactories: [any MetricExporterFactory] = []
+        /// Pull readers that `OTEL_METRICS_EXPORTER` can name, such as `prometheus`.
+        public var readerFactories: [any MetricReaderFactory] = []
+        /// Readers added whatever the variables say, for example a ``ManualMetricReader`` of your own.
+        public var readers: [any MetricReader] = []
+
+        /// Creates metrics settings that take everything from the environment and the defaults.
         public init() {}
     }
 }

@@ -112,9 +112,12 @@ public enum TelemetrySystem {
             environment: environment,
             logger: logger
         )
+        let meterProvider = try makeMeterProvider(
+            configuration, isDisabled: isDisabled, resource: provider.resource, environment: environment, logger: logger)
         return TelemetryService(
             tracerProvider: provider,
             loggerProvider: loggerProvider,
+            meterProvider: meterProvider,
             shutdownTimeout: configuration.shutdownTimeout,
             logLevel: logLevel,
             logger: logger,
@@ -194,5 +197,43 @@ public enum TelemetrySystem {
             )
         }
         return LoggerProvider(resource: resource, processors: processors, limits: limits)
+    }
+
+    static func makeMeterProvider(
+        _ configuration: TelemetryConfiguration,
+        isDisabled: Bool,
+        resource: Resource,
+        environment: Environment,
+        logger: Logger
+    ) throws -> MeterProvider {
+        let metrics = configuration.metrics
+        let periodic = try (metrics.periodicReader ?? PeriodicExportingMetricReader.Configuration(environment: environment))
+            .validated()
+        let cardinalityLimit = metrics.cardinalityLimit ?? MeterProvider.defaultCardinalityLimit
+        guard cardinalityLimit >= 2 else {
+            throw TelemetryConfigurationError(
+                variable: nil, value: "cardinalityLimit = \(cardinalityLimit)",
+                reason: "it must be 2 or more: one series and the overflow series")
+        }
+        if isDisabled {
+            // A disabled SDK builds no exporter: no connection, no background work.
+            return MeterProvider(resource: resource, readers: [], cardinalityLimit: cardinalityLimit, logger: logger)
+        }
+        var readers = metrics.readers
+        if let exporters = metrics.exporters {
+            readers += exporters.map {
+                PeriodicExportingMetricReader(exporter: $0, validConfiguration: periodic, clock: configuration.clock, logger: logger)
+            }
+        } else {
+            readers += try ExporterSelection.makeReaders(
+                environment: environment,
+                exporterFactories: metrics.exporterFactories,
+                readerFactories: metrics.readerFactories,
+                periodic: periodic,
+                clock: configuration.clock,
+                logger: logger
+            )
+        }
+        return MeterProvider(resource: resource, readers: readers, cardinalityLimit: cardinalityLimit, logger: logger)
     }
 }

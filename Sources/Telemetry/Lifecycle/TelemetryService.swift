@@ -4,8 +4,8 @@ import ServiceLifecycle
 /// Runs the SDK's background work, and flushes and shuts it down when the service ends.
 ///
 /// Add it to your `ServiceGroup` beside your application. Whether the group shuts down gracefully or cancels the
-/// service (its default when any other service returns or throws), the service exports every ended span and every
-/// emitted log record, and shuts
+/// service (its default when any other service returns or throws), the service exports every ended span, every
+/// emitted log record and a last collection of metrics, and shuts
 /// the processors and exporters down, within ``shutdownTimeout`` even when an exporter hangs. What cannot be exported
 /// in that time is counted as dropped in the processors' statistics and logged once.
 public struct TelemetryService: Service {
@@ -14,6 +14,8 @@ public struct TelemetryService: Service {
     /// The logger provider this service runs; give it to ``TelemetryLogHandler/factory(_:logLevel:includesCodeLocation:alsoToStandardOutput:)``
     /// to send swift-log's output through it.
     public let loggerProvider: LoggerProvider
+    /// The meter provider this service runs.
+    public let meterProvider: MeterProvider
     /// The longest the final flush and shutdown may take.
     public let shutdownTimeout: Duration
     let logLevel: Logger.Level
@@ -24,16 +26,19 @@ public struct TelemetryService: Service {
     ///
     /// - Parameters:
     ///   - loggerProvider: The logs pipeline; by default one with no processors, which drops every record.
+    ///   - meterProvider: The metrics pipeline; by default one with no readers, which records nothing.
     ///   - clock: What ``shutdownTimeout`` is measured by; tests pass `TelemetryTesting`'s `TestClock`.
     public init(
         tracerProvider: TracerProvider,
         loggerProvider: LoggerProvider? = nil,
+        meterProvider: MeterProvider? = nil,
         shutdownTimeout: Duration = .seconds(10),
         clock: any TelemetryClock = SystemClock()
     ) {
         self.init(
             tracerProvider: tracerProvider,
             loggerProvider: loggerProvider ?? LoggerProvider(resource: tracerProvider.resource),
+            meterProvider: meterProvider ?? MeterProvider(resource: tracerProvider.resource),
             shutdownTimeout: shutdownTimeout,
             logLevel: TelemetryDiagnostics.logLevel,
             logger: TelemetryDiagnostics.logger,
@@ -44,6 +49,7 @@ public struct TelemetryService: Service {
     init(
         tracerProvider: TracerProvider,
         loggerProvider: LoggerProvider,
+        meterProvider: MeterProvider,
         shutdownTimeout: Duration,
         logLevel: Logger.Level,
         logger: Logger,
@@ -51,6 +57,7 @@ public struct TelemetryService: Service {
     ) {
         self.tracerProvider = tracerProvider
         self.loggerProvider = loggerProvider
+        self.meterProvider = meterProvider
         self.shutdownTimeout = min(max(.zero, shutdownTimeout), .longestConfigurable)
         self.logLevel = logLevel
         self.logger = logger
@@ -60,6 +67,7 @@ public struct TelemetryService: Service {
     public func run() async throws {
         let tracerProvider = tracerProvider
         let loggerProvider = loggerProvider
+        let meterProvider = meterProvider
         // The background work is a task of its own rather than a child: when the group cancels this service, the
         // exporters' connections must stay up for the final export.
         let (failure, reportFailure) = AsyncStream<Void>.makeStream()
@@ -69,6 +77,7 @@ public struct TelemetryService: Service {
             let firstError = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
                 group.addTask { await Self.failure(of: tracerProvider.run) }
                 group.addTask { await Self.failure(of: loggerProvider.run) }
+                group.addTask { await Self.failure(of: meterProvider.run) }
                 var firstError: (any Error)?
                 for await error in group {
                     guard let error else { continue }
@@ -107,13 +116,15 @@ public struct TelemetryService: Service {
     private func shutdownWithinTimeout() async -> Bool {
         let tracerProvider = tracerProvider
         let loggerProvider = loggerProvider
+        let meterProvider = meterProvider
         let logger = self.logger
         let deadline = clock.now.advanced(by: shutdownTimeout)
         let finished = await completes(before: deadline, clock: clock) {
             // Both at once: a hung span exporter must not use up the logs' share of the deadline.
             async let traces: Void = Self.shutdown("traces", logger: logger) { try await tracerProvider.shutdown() }
             async let logs: Void = Self.shutdown("logs", logger: logger) { try await loggerProvider.shutdown() }
-            _ = await (traces, logs)
+            async let metrics: Void = Self.shutdown("metrics", logger: logger) { try await meterProvider.shutdown() }
+            _ = await (traces, logs, metrics)
         }
         guard !finished else { return true }
         logger.warning(
@@ -126,6 +137,9 @@ public struct TelemetryService: Service {
         }
         for processor in loggerProvider.processors {
             processor.dropRemaining(reason: reason)
+        }
+        for reader in meterProvider.readers {
+            reader.dropRemaining(reason: reason)
         }
         return false
     }

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Collects metrics from a ``MeterProvider``: on a schedule to push them to an exporter, or on demand, as a
@@ -22,6 +23,13 @@ public protocol MetricReader: AnyObject, Sendable {
 
     /// Collects and delivers a last time, then stops. The default does nothing.
     func shutdown() async throws
+
+    /// Called when a shutdown ran out of time: count what is still waiting as dropped, and log it once. The default
+    /// does nothing, for readers that hold nothing.
+    func dropRemaining(reason: String)
+
+    /// What happened to the collected streams so far. The default is all zeros, for readers that export nothing.
+    var statistics: ExportStatistics { get }
 }
 
 extension MetricReader {
@@ -30,6 +38,20 @@ extension MetricReader {
     public func forceFlush() async throws {}
 
     public func shutdown() async throws {}
+
+    public func dropRemaining(reason: String) {}
+
+    public var statistics: ExportStatistics { ExportStatistics() }
+}
+
+/// Makes a reader that `OTEL_METRICS_EXPORTER` names, for pull exporters such as Prometheus, which are readers
+/// rather than exporters.
+public protocol MetricReaderFactory: Sendable {
+    /// The name in `OTEL_METRICS_EXPORTER`, for example `prometheus`.
+    var name: String { get }
+
+    /// Makes the reader from the process environment, following the specification's configuration rules.
+    func makeMetricReader(environment: [String: String], isStrict: Bool, logger: Logger) throws -> any MetricReader
 }
 
 /// What a reader calls to collect the metrics of the provider it is registered with.
