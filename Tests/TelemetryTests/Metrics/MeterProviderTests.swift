@@ -189,6 +189,24 @@ struct MeterProviderTests {
         #expect(capture.warnings.count == 1 && capture.contains("bucket boundaries"))
     }
 
+    @Test("a reader that asks for base-2 exponential histograms gets them, with its size and scale")
+    func exponentialHistograms() throws {
+        let exponential = ManualMetricReader(histogramAggregation: .base2Exponential(maxSize: 4, maxScale: 20))
+        let explicit = ManualMetricReader()
+        let provider = provider(readers: [exponential, explicit])
+        let histogram = provider.meter(name: "m").makeHistogram(name: "latency", unit: "s")
+        for value in [0.0, 1, 2, 4, 1_000_000] { histogram.record(value) }
+        guard case .exponentialHistogram(let points) = try metric("latency", in: exponential.collect()).points,
+            let point = points.points.first
+        else { throw TestError() }
+        #expect(point.count == 5 && point.zeroCount == 1 && point.sum == 1_000_007)
+        #expect(point.positive.counts.count <= 4 && point.positive.counts.reduce(0, +) == 4)
+        #expect(point.scale < 0, "1 and a million do not fit in 4 buckets at a fine scale")
+        guard case .histogram = try metric("latency", in: explicit.collect()).points else {
+            throw TestError()
+        }
+    }
+
     @Test("the cardinality limit applies to every instrument, overflow included")
     func cardinality() throws {
         let reader = ManualMetricReader()

@@ -144,6 +144,7 @@ public struct Meter: Sendable {
                     Value.self,
                     kind: kind,
                     temporality: reader.temporality(for: kind),
+                    histogramAggregation: reader.histogramAggregation,
                     boundaries: boundaries,
                     cardinalityLimit: provider.cardinalityLimit,
                     startTime: provider.startTime

@@ -47,6 +47,7 @@ enum DefaultAggregation {
         _ type: Value.Type,
         kind: InstrumentKind,
         temporality: AggregationTemporality,
+        histogramAggregation: HistogramAggregation = .explicitBucket,
         boundaries: [Double]?,
         cardinalityLimit: Int,
         startTime: UInt64
@@ -66,6 +67,17 @@ enum DefaultAggregation {
             }
             return StreamSink(stream: stream) { points, _ in .gauge(points.map(numberPoint)) }
         case .histogram:
+            if case .base2Exponential(let maxSize, let maxScale) = histogramAggregation,
+                let state = ExponentialHistogramState(maxSize: maxSize, maxScale: maxScale)
+            {
+                let stream = MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime) {
+                    ExponentialHistogramCell<Value>(state: state)
+                }
+                return StreamSink(stream: stream) { points, temporality in
+                    .exponentialHistogram(
+                        ExponentialHistogramPoints(points: points.map(exponentialHistogramPoint), temporality: temporality))
+                }
+            }
             let state = ExplicitBucketHistogramState(boundariesOrDefault: boundaries)
             let stream = MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime) {
                 HistogramCell<Value>(state: state)
@@ -96,6 +108,26 @@ enum DefaultAggregation {
             max: snapshot.max,
             boundaries: snapshot.boundaries,
             bucketCounts: snapshot.bucketCounts
+        )
+    }
+
+    static func exponentialHistogramPoint<Value: MetricValue>(
+        _ point: MetricStream<ExponentialHistogramCell<Value>>.Point
+    ) -> ExponentialHistogramPoint {
+        let snapshot = point.snapshot
+        return ExponentialHistogramPoint(
+            attributes: point.attributes,
+            startTime: point.startTime,
+            time: point.time,
+            count: snapshot.count,
+            sum: snapshot.sum,
+            min: snapshot.min,
+            max: snapshot.max,
+            scale: Int32(clamping: snapshot.scale),
+            zeroCount: snapshot.zeroCount,
+            zeroThreshold: snapshot.zeroThreshold,
+            positive: .init(offset: Int32(clamping: snapshot.positiveOffset), counts: snapshot.positiveCounts),
+            negative: .init(offset: Int32(clamping: snapshot.negativeOffset), counts: snapshot.negativeCounts)
         )
     }
 }

@@ -10,6 +10,9 @@ public protocol MetricExporter: Sendable {
     /// The temporality this exporter wants for instruments of `kind`. The default is cumulative.
     func temporality(for kind: InstrumentKind) -> AggregationTemporality
 
+    /// The aggregation this exporter wants for histograms. The default is ``HistogramAggregation/explicitBucket``.
+    var histogramAggregation: HistogramAggregation { get }
+
     /// Does the exporter's background work, such as keeping a connection open, until ``shutdown()`` completes or
     /// the task is cancelled. The default returns at once.
     func run() async throws
@@ -23,6 +26,8 @@ public protocol MetricExporter: Sendable {
 
 extension MetricExporter {
     public func temporality(for kind: InstrumentKind) -> AggregationTemporality { .cumulative }
+
+    public var histogramAggregation: HistogramAggregation { .explicitBucket }
 
     public func run() async throws {}
 

@@ -12,6 +12,9 @@ public protocol MetricReader: AnyObject, Sendable {
     /// The temporality this reader wants for instruments of `kind`.
     func temporality(for kind: InstrumentKind) -> AggregationTemporality
 
+    /// The aggregation this reader wants for histograms. The default is ``HistogramAggregation/explicitBucket``.
+    var histogramAggregation: HistogramAggregation { get }
+
     /// Called once by the provider that takes this reader, with what collects its metrics.
     func register(_ producer: MetricProducer)
 
@@ -33,6 +36,8 @@ public protocol MetricReader: AnyObject, Sendable {
 }
 
 extension MetricReader {
+    public var histogramAggregation: HistogramAggregation { .explicitBucket }
+
     public func run() async throws {}
 
     public func forceFlush() async throws {}
@@ -80,12 +85,17 @@ public struct MetricProducer: Sendable {
 public final class ManualMetricReader: MetricReader {
     private let preference: TemporalityPreference
     private let producer = Mutex<MetricProducer?>(nil)
+    /// The aggregation this reader asks for histograms.
+    public let histogramAggregation: HistogramAggregation
 
     /// Creates a reader.
     ///
-    /// - Parameter temporality: Which temporality it asks for; by default cumulative, as a pull reader wants.
-    public init(temporality: TemporalityPreference = .cumulative) {
+    /// - Parameters:
+    ///   - temporality: Which temporality it asks for; by default cumulative, as a pull reader wants.
+    ///   - histogramAggregation: How histograms are aggregated; by default with explicit buckets.
+    public init(temporality: TemporalityPreference = .cumulative, histogramAggregation: HistogramAggregation = .explicitBucket) {
         self.preference = temporality
+        self.histogramAggregation = histogramAggregation
     }
 
     public func temporality(for kind: InstrumentKind) -> AggregationTemporality {

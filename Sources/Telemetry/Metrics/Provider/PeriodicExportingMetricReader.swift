@@ -82,6 +82,8 @@ public final class PeriodicExportingMetricReader: MetricReader {
         exporter.temporality(for: kind)
     }
 
+    public var histogramAggregation: HistogramAggregation { exporter.histogramAggregation }
+
     public func register(_ producer: MetricProducer) {
         self.producer.withLock { $0 = $0 ?? producer }
     }

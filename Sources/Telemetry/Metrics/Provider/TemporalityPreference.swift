@@ -20,3 +20,15 @@ public enum TemporalityPreference: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
+
+/// The aggregation a reader wants for histograms whose view does not say, as
+/// `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION` names them.
+public enum HistogramAggregation: Sendable, Hashable {
+    /// Buckets with fixed boundaries: the instrument's advice, or the specification's defaults
+    /// (`explicit_bucket_histogram`, the default).
+    case explicitBucket
+    /// Buckets whose width follows the values, base-2 exponential, with at most `maxSize` buckets for each sign and a
+    /// scale of at most `maxScale` (`base2_exponential_bucket_histogram`; the specification's defaults are 160 and
+    /// 20).
+    case base2Exponential(maxSize: Int = 160, maxScale: Int = 20)
+}
