@@ -9,7 +9,7 @@ import Testing
 /// never another signal's.
 @Suite("OTLP exporter configuration, per signal")
 struct OTLPSignalConfigurationTests {
-    static let signals: [OTLPSignal] = [.traces, .logs]
+    static let signals: [OTLPSignal] = [.traces, .logs, .metrics]
 
     func resolve(
         _ signal: OTLPSignal,

@@ -39,17 +39,18 @@ public struct OTLPRetryPolicy: Sendable, Hashable {
 }
 
 /// What you set in code for the OTLP exporters. Anything left `nil` comes from the signal's variable
-/// (`OTEL_EXPORTER_OTLP_TRACES_*` for spans, `OTEL_EXPORTER_OTLP_LOGS_*` for log records), then the
-/// `OTEL_EXPORTER_OTLP_*` one, then the specification's default.
+/// (`OTEL_EXPORTER_OTLP_TRACES_*` for spans, `OTEL_EXPORTER_OTLP_LOGS_*` for log records,
+/// `OTEL_EXPORTER_OTLP_METRICS_*` for metrics), then the `OTEL_EXPORTER_OTLP_*` one, then the specification's
+/// default.
 public struct OTLPExporterConfiguration: Sendable {
     /// The full URL to send to, used as is, query string included (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
-    /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`). `OTEL_EXPORTER_OTLP_ENDPOINT` is a base URL to which HTTP adds
-    /// `/v1/traces` or `/v1/logs`. Defaults: `http://localhost:4317` for gRPC and `http://localhost:4318/v1/traces` or
-    /// `…/v1/logs` for HTTP. User-info (`user:pass@`) is never sent, logged or shown, as RFC 9110 requires; put
+    /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`). `OTEL_EXPORTER_OTLP_ENDPOINT` is a
+    /// base URL to which HTTP adds `/v1/traces`, `/v1/logs` or `/v1/metrics`. Defaults: `http://localhost:4317` for
+    /// gRPC and `http://localhost:4318/v1/traces`, `…/v1/logs` or `…/v1/metrics` for HTTP. User-info (`user:pass@`) is never sent, logged or shown, as RFC 9110 requires; put
     /// credentials in ``headers``.
     public var endpoint: String?
     /// A base URL for every signal, as `OTEL_EXPORTER_OTLP_ENDPOINT` is: over HTTP each exporter adds its own path,
-    /// `/v1/traces` or `/v1/logs`; over gRPC it is used as is. Set this rather than ``endpoint`` when one
+    /// `/v1/traces`, `/v1/logs` or `/v1/metrics`; over gRPC it is used as is. Set this rather than ``endpoint`` when one
     /// configuration serves several signals, as with `TelemetryConfiguration.otlp(_:)`. It wins over the variables;
     /// ``endpoint`` wins over it.
     public var baseEndpoint: String?
@@ -76,6 +77,14 @@ public struct OTLPExporterConfiguration: Sendable {
     public var clientKeyFile: String?
     /// How failed exports are retried.
     public var retry = OTLPRetryPolicy()
+    /// The temporality the metric exporter asks for, per instrument kind
+    /// (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`: `cumulative`, the default, `delta` or `lowmemory`).
+    /// Only ``OTLPMetricExporter`` reads it; spans and log records have no temporality.
+    public var temporalityPreference: TemporalityPreference?
+    /// How the metric exporter wants histograms aggregated when no view says
+    /// (`OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`: `explicit_bucket_histogram`, the default, or
+    /// `base2_exponential_bucket_histogram`). Only ``OTLPMetricExporter`` reads it.
+    public var defaultHistogramAggregation: HistogramAggregation?
 
     /// Creates a configuration that takes everything from the environment and the defaults.
     public init() {}

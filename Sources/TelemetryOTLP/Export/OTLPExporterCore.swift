@@ -4,8 +4,8 @@ import Synchronization
 import Telemetry
 
 /// The part of an OTLP exporter that does not depend on the signal: the transport, the retry loop, the statistics,
-/// the redaction of secrets and the reading of partial successes. ``OTLPSpanExporter`` and
-/// ``OTLPLogRecordExporter`` each wrap one, with their signal and their encoder.
+/// the redaction of secrets and the reading of partial successes. ``OTLPSpanExporter``, ``OTLPLogRecordExporter``
+/// and ``OTLPMetricExporter`` each wrap one, with their signal and their encoder.
 final class OTLPExporterCore<Item: Sendable>: Sendable {
     /// Encodes a batch into a request body; `nil` when the encoder found its own output inconsistent.
     typealias Encoder = @Sendable ([Item]) -> [UInt8]?
@@ -17,6 +17,7 @@ final class OTLPExporterCore<Item: Sendable>: Sendable {
     private let clock: any TelemetryClock
     private let jitter: @Sendable () -> Double
     private let encoder: Encoder
+    private let countItems: @Sendable ([Item]) -> Int
     private let redactor: OTLPRedactor
     private let state = Mutex(State())
 
@@ -52,6 +53,8 @@ final class OTLPExporterCore<Item: Sendable>: Sendable {
     ///   - clock: What retry waits and the export timeout are measured with.
     ///   - jitter: A factor from 0.5 to 1 for each retry's backoff.
     ///   - encoder: Encodes a batch in the configured protocol's format.
+    ///   - countItems: How many items a batch holds, as statistics and partial successes count them: a metric
+    ///     exporter's batch holds streams, but the collector counts their data points.
     init(
         signal: OTLPSignal,
         configuration: OTLPResolvedConfiguration,
@@ -59,7 +62,8 @@ final class OTLPExporterCore<Item: Sendable>: Sendable {
         logger: Logger,
         clock: any TelemetryClock,
         jitter: @escaping @Sendable () -> Double,
-        encoder: @escaping Encoder
+        encoder: @escaping Encoder,
+        countItems: @escaping @Sendable ([Item]) -> Int = { $0.count }
     ) {
         self.signal = signal
         self.configuration = configuration
@@ -68,6 +72,7 @@ final class OTLPExporterCore<Item: Sendable>: Sendable {
         self.clock = clock
         self.jitter = jitter
         self.encoder = encoder
+        self.countItems = countItems
         self.redactor = OTLPRedactor(headers: configuration.headers)
         if configuration.droppedUserInfo {
             logger.warning(
@@ -90,7 +95,8 @@ final class OTLPExporterCore<Item: Sendable>: Sendable {
         guard !state.withLock({ $0.isShutdown }) else {
             throw OTLPExportError(reason: "the exporter is shut down", attempts: 0)
         }
-        guard let body = encoder(batch) else { throw recordEncodingError(count: batch.count) }
+        let count = countItems(batch)
+        guard let body = encoder(batch) else { throw recordEncodingError(count: count) }
         let schedule = OTLPRetrySchedule(policy: configuration.retry, timeout: configuration.timeout)
         let start = clock.now
         var attempt = 0
@@ -104,23 +110,23 @@ final class OTLPExporterCore<Item: Sendable>: Sendable {
             }
             switch result {
             case .accepted(let response):
-                recordSuccess(count: batch.count, response: response)
+                recordSuccess(count: count, response: response)
                 return
             case .rejected(let reason):
-                throw recordFailure(count: batch.count, reason: reason, attempts: attempt)
+                throw recordFailure(count: count, reason: reason, attempts: attempt)
             case .retryable(let reason, _):
                 let decision = schedule.decision(
                     after: result, attempt: attempt, elapsed: start.duration(to: clock.now), jitter: jitter())
                 guard case .retry(let wait) = decision, !Task.isCancelled else {
                     let why = Task.isCancelled ? "cancelled" : "no time is left in the export timeout for a retry"
-                    throw recordFailure(count: batch.count, reason: "\(reason); \(why)", attempts: attempt)
+                    throw recordFailure(count: count, reason: "\(reason); \(why)", attempts: attempt)
                 }
                 state.withLock { $0.statistics.retries += 1 }
                 logger.debug("Retrying OTLP export", metadata: ["reason": "\(redactor.redact(reason))", "wait": "\(wait)"])
                 do {
                     try await clock.sleep(for: wait)
                 } catch {
-                    throw recordFailure(count: batch.count, reason: "cancelled while waiting to retry", attempts: attempt)
+                    throw recordFailure(count: count, reason: "cancelled while waiting to retry", attempts: attempt)
                 }
             }
         }

@@ -1,4 +1,4 @@
-/// What happened to the items, spans or log records, an OTLP exporter was given. Later work exports these as the
+/// What happened to the items, spans, log records or metric data points, an OTLP exporter was given. Later work exports these as the
 /// SDK's own metrics.
 public struct OTLPExporterStatistics: Sendable, Hashable {
     /// Items the collector accepted.

@@ -10,7 +10,7 @@ struct OTLPSignal: Sendable {
     /// The OTLP/JSON name of the partial success's count of rejected items. Its protobuf field number, like every
     /// other number of the response, is the same for every signal.
     var rejectedJSONKey: String
-    /// What the items are called in log lines, as a metadata key: `spans`, `log_records`.
+    /// What the items are called in log lines, as a metadata key: `spans`, `log_records`, `data_points`.
     var itemsKey: String
 
     static let traces = OTLPSignal(
@@ -27,5 +27,14 @@ struct OTLPSignal: Sendable {
         grpcService: "opentelemetry.proto.collector.logs.v1.LogsService",
         rejectedJSONKey: "rejectedLogRecords",
         itemsKey: "log_records"
+    )
+
+    /// Metrics count data points, not streams, in partial successes: `rejected_data_points`.
+    static let metrics = OTLPSignal(
+        variableName: "METRICS",
+        path: "/v1/metrics",
+        grpcService: "opentelemetry.proto.collector.metrics.v1.MetricsService",
+        rejectedJSONKey: "rejectedDataPoints",
+        itemsKey: "data_points"
     )
 }

@@ -23,13 +23,13 @@ public struct OTLPSpanExporterFactory: SpanExporterFactory {
 }
 
 extension TelemetryConfiguration {
-    /// A configuration that exports spans and log records over OTLP, unless `OTEL_TRACES_EXPORTER` or
-    /// `OTEL_LOGS_EXPORTER` says otherwise.
+    /// A configuration that exports spans, log records and metrics over OTLP, unless `OTEL_TRACES_EXPORTER`,
+    /// `OTEL_LOGS_EXPORTER` or `OTEL_METRICS_EXPORTER` says otherwise.
     ///
-    /// Both exporters take `exporter`'s settings; anything it leaves `nil` comes from each signal's own variables
-    /// (`OTEL_EXPORTER_OTLP_TRACES_*`, `OTEL_EXPORTER_OTLP_LOGS_*`), then the shared `OTEL_EXPORTER_OTLP_*` ones.
-    /// Over HTTP, spans go to `/v1/traces` and log records to `/v1/logs` of ``OTLPExporterConfiguration/baseEndpoint``
-    /// or `OTEL_EXPORTER_OTLP_ENDPOINT`:
+    /// The three exporters take `exporter`'s settings; anything it leaves `nil` comes from each signal's own
+    /// variables (`OTEL_EXPORTER_OTLP_TRACES_*`, `OTEL_EXPORTER_OTLP_LOGS_*`, `OTEL_EXPORTER_OTLP_METRICS_*`), then the
+    /// shared `OTEL_EXPORTER_OTLP_*` ones. Over HTTP, spans go to `/v1/traces`, log records to `/v1/logs` and metrics
+    /// to `/v1/metrics` of ``OTLPExporterConfiguration/baseEndpoint`` or `OTEL_EXPORTER_OTLP_ENDPOINT`:
     ///
     /// ```swift
     /// var otlp = OTLPExporterConfiguration()
@@ -37,12 +37,13 @@ extension TelemetryConfiguration {
     /// let telemetry = try TelemetrySystem.bootstrap(.otlp(otlp))
     /// ```
     ///
-    /// ``OTLPExporterConfiguration/endpoint`` is a full URL that both would use as is; give each factory its own
+    /// ``OTLPExporterConfiguration/endpoint`` is a full URL that all three would use as is; give each factory its own
     /// configuration to set one per signal.
     public static func otlp(_ exporter: OTLPExporterConfiguration = OTLPExporterConfiguration()) -> TelemetryConfiguration {
         var configuration = TelemetryConfiguration()
         configuration.traces.exporterFactories.append(OTLPSpanExporterFactory(configuration: exporter))
         configuration.logs.exporterFactories.append(OTLPLogRecordExporterFactory(configuration: exporter))
+        configuration.metrics.exporterFactories.append(OTLPMetricExporterFactory(configuration: exporter))
         return configuration
     }
 }
