@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
+        .library(name: "TelemetryPrometheus", targets: ["TelemetryPrometheus"]),
         .library(name: "TelemetryTesting", targets: ["TelemetryTesting"]),
         .executable(name: "telemetrygen", targets: ["telemetrygen"]),
     ],
@@ -51,7 +52,15 @@ let package = Package(
         ),
         .target(
             name: "TelemetryPrometheus",
-            dependencies: ["Telemetry"]
+            dependencies: [
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "TelemetryTesting",
@@ -93,6 +102,8 @@ let package = Package(
                 "Telemetry",
                 "TelemetryPrometheus",
                 "TelemetryTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],
