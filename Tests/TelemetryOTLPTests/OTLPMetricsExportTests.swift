@@ -298,6 +298,8 @@ struct OTLPMetricsExportTests {
         #expect(statistics.failed == 2)
         #expect(statistics.exported == 3)
         #expect(logs.warnings.contains { $0.contains("too old") && $0.contains("rejected_data_points") }, "\(logs.lines)")
+        // The receiver's line can reach this side a moment after the exporter saw the response.
+        #expect(try await receiver.waitForMetricsRequests(1))
         #expect(receiver.metricsRequests.count == 1)
         try await pipeline.shutdown()
     }

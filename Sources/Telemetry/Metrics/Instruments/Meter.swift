@@ -138,19 +138,26 @@ public struct Meter: Sendable {
     ) -> SyncInstrumentStorage<Value>? {
         guard let descriptor = descriptor(Value.self, kind, name: name, unit: unit, description: description) else { return nil }
         let provider = self.provider
+        let scope = self.scope
         return provider.register(descriptor, scope: scope) {
-            let sinks = provider.readers.map { reader in
-                DefaultAggregation.sink(
-                    Value.self,
-                    kind: kind,
-                    temporality: reader.temporality(for: kind),
-                    histogramAggregation: reader.histogramAggregation,
-                    boundaries: boundaries,
-                    cardinalityLimit: provider.cardinalityLimit,
-                    startTime: provider.startTime
+            let streams = provider.streams(for: descriptor, scope: scope).map { definition in
+                SyncInstrumentStorage<Value>.Stream(
+                    definition: definition,
+                    sinks: provider.readers.map { reader in
+                        DefaultAggregation.sink(
+                            Value.self,
+                            kind: kind,
+                            aggregation: definition.aggregation,
+                            temporality: reader.temporality(for: kind),
+                            histogramAggregation: reader.histogramAggregation,
+                            boundaries: boundaries,
+                            cardinalityLimit: provider.cardinalityLimit(definition, reader: reader),
+                            startTime: provider.startTime
+                        )
+                    }
                 )
             }
-            let storage = SyncInstrumentStorage(descriptor: descriptor, sinks: sinks)
+            let storage = SyncInstrumentStorage(streams: streams)
             return (storage, { reader, time in storage.collect(reader: reader, at: time) })
         }
     }
@@ -167,20 +174,36 @@ public struct Meter: Sendable {
             return ObservableInstrument(storage: nil)
         }
         let provider = self.provider
+        let scope = self.scope
         let storage: ObservableInstrumentStorage<Value> = provider.register(descriptor, scope: scope) {
-            let sinks = provider.readers.map { reader in
-                ObservedSink<Value>(
-                    kind: kind,
-                    temporality: reader.temporality(for: kind),
-                    cardinalityLimit: provider.cardinalityLimit,
-                    startTime: provider.startTime
+            let streams = provider.streams(for: descriptor, scope: scope).map { definition in
+                ObservableInstrumentStorage<Value>.Stream(
+                    definition: definition,
+                    sinks: provider.readers.map { reader in
+                        ObservedSink<Value>(
+                            kind: Self.observedKind(kind, aggregation: definition.aggregation),
+                            temporality: reader.temporality(for: kind),
+                            cardinalityLimit: provider.cardinalityLimit(definition, reader: reader),
+                            startTime: provider.startTime
+                        )
+                    }
                 )
             }
-            let storage = ObservableInstrumentStorage(descriptor: descriptor, sinks: sinks, logger: provider.logger)
+            let storage = ObservableInstrumentStorage(descriptor: descriptor, streams: streams, logger: provider.logger)
             return (storage, { reader, time in storage.collect(reader: reader, at: time) })
         }
         let instrument = ObservableInstrument(storage: storage)
         if let callback { instrument.addCallback(callback) }
         return instrument
+    }
+
+    /// The kind whose points an observable stream makes: a view may turn totals into last values or back; the
+    /// histogram aggregations do not apply to observations, which keep their instrument's.
+    private static func observedKind(_ kind: InstrumentKind, aggregation: View.Aggregation) -> InstrumentKind {
+        switch aggregation {
+        case .lastValue: return .observableGauge
+        case .sum where kind == .observableGauge: return .observableUpDownCounter
+        default: return kind
+        }
     }
 }

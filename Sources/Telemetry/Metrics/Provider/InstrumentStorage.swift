@@ -1,29 +1,57 @@
 import Logging
 import Synchronization
 
-/// What a synchronous instrument records into: one sink per reader of its provider.
-final class SyncInstrumentStorage<Value: MetricValue>: Sendable {
-    let descriptor: InstrumentDescriptor
-    let sinks: [any MeasurementSink<Value>]
+/// One stream of an instrument, as a view (or the default) makes it.
+struct StreamDefinition: Sendable {
+    /// The stream's identity: the instrument's, with the view's name and description.
+    var descriptor: InstrumentDescriptor
+    var attributeKeys: Set<String>?
+    var aggregation: View.Aggregation
+    var cardinalityLimit: Int?
 
-    init(descriptor: InstrumentDescriptor, sinks: [any MeasurementSink<Value>]) {
-        self.descriptor = descriptor
-        self.sinks = sinks
+    /// `attributes` with only the keys the stream keeps.
+    func filter(_ attributes: AttributeSet) -> AttributeSet {
+        guard let attributeKeys else { return attributes }
+        return attributes.filter { attributeKeys.contains($0) }
+    }
+}
+
+/// What a synchronous instrument records into: for each of its streams, one sink per reader of its provider.
+final class SyncInstrumentStorage<Value: MetricValue>: Sendable {
+    struct Stream: Sendable {
+        let definition: StreamDefinition
+        let sinks: [any MeasurementSink<Value>]
+    }
+
+    let streams: [Stream]
+
+    init(streams: [Stream]) {
+        self.streams = streams
     }
 
     func record(_ value: Value, attributes: AttributeSet) {
-        for sink in sinks {
-            sink.record(value, attributes: attributes)
+        for stream in streams {
+            let attributes = stream.definition.filter(attributes)
+            for sink in stream.sinks {
+                sink.record(value, attributes: attributes)
+            }
         }
     }
 
     func bind(_ attributes: AttributeSet) -> [any AggregatorCell<Value>] {
-        sinks.map { $0.bind(attributes) }
+        streams.flatMap { stream in
+            let attributes = stream.definition.filter(attributes)
+            return stream.sinks.map { $0.bind(attributes) }
+        }
     }
 
-    func collect(reader: Int, at time: UInt64) -> MetricPoints? {
-        guard sinks.indices.contains(reader) else { return nil }
-        return sinks[reader].collect(at: time)
+    func collect(reader: Int, at time: UInt64) -> [(InstrumentDescriptor, MetricPoints)] {
+        streams.compactMap { stream in
+            guard stream.sinks.indices.contains(reader), let points = stream.sinks[reader].collect(at: time) else {
+                return nil
+            }
+            return (stream.definition.descriptor, points)
+        }
     }
 }
 
@@ -48,15 +76,20 @@ final class ObservableInstrumentStorage<Value: MetricValue>: Sendable {
         var callback: Callback
     }
 
+    struct Stream: Sendable {
+        let definition: StreamDefinition
+        let sinks: [ObservedSink<Value>]
+    }
+
     let descriptor: InstrumentDescriptor
-    private let sinks: [ObservedSink<Value>]
+    private let streams: [Stream]
     private let callbacks = Mutex<(nextID: Int, registered: [Registered])>((0, []))
     private let hasReportedFailure = Atomic(false)
     private let logger: Logger
 
-    init(descriptor: InstrumentDescriptor, sinks: [ObservedSink<Value>], logger: Logger) {
+    init(descriptor: InstrumentDescriptor, streams: [Stream], logger: Logger) {
         self.descriptor = descriptor
-        self.sinks = sinks
+        self.streams = streams
         self.logger = logger
     }
 
@@ -72,8 +105,8 @@ final class ObservableInstrumentStorage<Value: MetricValue>: Sendable {
         callbacks.withLock { $0.registered.removeAll { $0.id == id } }
     }
 
-    func collect(reader: Int, at time: UInt64) -> MetricPoints? {
-        guard sinks.indices.contains(reader) else { return nil }
+    func collect(reader: Int, at time: UInt64) -> [(InstrumentDescriptor, MetricPoints)] {
+        guard streams.contains(where: { $0.sinks.indices.contains(reader) }) else { return [] }
         let registered = callbacks.withLock { $0.registered }
         var observations = Observations<Value>()
         for entry in registered {
@@ -91,7 +124,21 @@ final class ObservableInstrumentStorage<Value: MetricValue>: Sendable {
                 }
             }
         }
-        return sinks[reader].collect(observations.values, at: time)
+        return streams.compactMap { stream in
+            guard stream.sinks.indices.contains(reader) else { return nil }
+            var values = observations.values
+            if stream.definition.attributeKeys != nil {
+                // Observations whose kept attributes coincide are one series; for totals their values add up.
+                values = [:]
+                let adds = stream.sinks[reader].kind != .observableGauge
+                for (attributes, value) in observations.values {
+                    let kept = stream.definition.filter(attributes)
+                    values[kept] = adds ? Value._sum(values[kept] ?? Value._zero, value) : value
+                }
+            }
+            guard let points = stream.sinks[reader].collect(values, at: time) else { return nil }
+            return (stream.definition.descriptor, points)
+        }
     }
 }
 

@@ -42,48 +42,82 @@ final class StreamSink<Cell: AggregatorCell>: MeasurementSink where Cell.Measure
 
 /// The aggregations of the specification's defaults, by instrument kind.
 enum DefaultAggregation {
-    /// The sink for a synchronous instrument of `kind`.
+    /// The sink of one stream of a synchronous instrument of `kind`, for one reader.
+    ///
+    /// - Parameters:
+    ///   - aggregation: The view's aggregation; `.default` takes the kind's, and for histograms the reader's
+    ///     `histogramAggregation`.
+    ///   - boundaries: The instrument's advised bucket boundaries.
     static func sink<Value: MetricValue>(
         _ type: Value.Type,
         kind: InstrumentKind,
+        aggregation: View.Aggregation = .default,
         temporality: AggregationTemporality,
         histogramAggregation: HistogramAggregation = .explicitBucket,
         boundaries: [Double]?,
         cardinalityLimit: Int,
         startTime: UInt64
     ) -> any MeasurementSink<Value> {
-        switch kind {
-        case .counter, .upDownCounter, .observableCounter, .observableUpDownCounter:
-            let isMonotonic = kind == .counter || kind == .observableCounter
-            let stream = MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime) {
-                SumCell<Value>()
-            }
-            return StreamSink(stream: stream) { points, temporality in
+        func stream<Cell: AggregatorCell>(_ make: @escaping @Sendable () -> Cell) -> MetricStream<Cell> {
+            MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime, makeCell: make)
+        }
+        switch resolved(aggregation, kind: kind, histogramAggregation: histogramAggregation) {
+        case .sum(let isMonotonic):
+            return StreamSink(stream: stream { SumCell<Value>() }) { points, temporality in
                 .sum(SumPoints(points: points.map(numberPoint), temporality: temporality, isMonotonic: isMonotonic))
             }
-        case .gauge, .observableGauge:
-            let stream = MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime) {
-                LastValueCell<Value>()
+        case .lastValue:
+            return StreamSink(stream: stream { LastValueCell<Value>() }) { points, _ in .gauge(points.map(numberPoint)) }
+        case .exponential(let state):
+            return StreamSink(stream: stream { ExponentialHistogramCell<Value>(state: state) }) { points, temporality in
+                .exponentialHistogram(
+                    ExponentialHistogramPoints(points: points.map(exponentialHistogramPoint), temporality: temporality))
             }
-            return StreamSink(stream: stream) { points, _ in .gauge(points.map(numberPoint)) }
-        case .histogram:
-            if case .base2Exponential(let maxSize, let maxScale) = histogramAggregation,
-                let state = ExponentialHistogramState(maxSize: maxSize, maxScale: maxScale)
-            {
-                let stream = MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime) {
-                    ExponentialHistogramCell<Value>(state: state)
-                }
-                return StreamSink(stream: stream) { points, temporality in
-                    .exponentialHistogram(
-                        ExponentialHistogramPoints(points: points.map(exponentialHistogramPoint), temporality: temporality))
-                }
-            }
-            let state = ExplicitBucketHistogramState(boundariesOrDefault: boundaries)
-            let stream = MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime) {
-                HistogramCell<Value>(state: state)
-            }
-            return StreamSink(stream: stream) { points, temporality in
+        case .explicit(let viewBoundaries, let recordsMinMax):
+            let state = ExplicitBucketHistogramState(boundariesOrDefault: viewBoundaries ?? boundaries, recordsMinMax: recordsMinMax)
+            return StreamSink(stream: stream { HistogramCell<Value>(state: state) }) { points, temporality in
                 .histogram(HistogramPoints(points: points.map(histogramPoint), temporality: temporality))
+            }
+        }
+    }
+
+    /// An aggregation with its defaults settled.
+    private enum Resolved {
+        case sum(isMonotonic: Bool)
+        case lastValue
+        case explicit(boundaries: [Double]?, recordsMinMax: Bool)
+        case exponential(ExponentialHistogramState)
+    }
+
+    private static func resolved(
+        _ aggregation: View.Aggregation,
+        kind: InstrumentKind,
+        histogramAggregation: HistogramAggregation
+    ) -> Resolved {
+        let isMonotonic = kind == .counter || kind == .observableCounter || kind == .histogram
+        switch aggregation {
+        case .sum: return .sum(isMonotonic: isMonotonic)
+        case .lastValue: return .lastValue
+        case .explicitBucketHistogram(let boundaries, let recordsMinMax):
+            return .explicit(boundaries: boundaries, recordsMinMax: recordsMinMax)
+        case .base2ExponentialBucketHistogram(let maxSize, let maxScale, let recordsMinMax):
+            // A view's size or scale outside what the specification allows falls back to explicit buckets rather
+            // than failing the instrument.
+            guard let state = ExponentialHistogramState(maxSize: maxSize, maxScale: maxScale, recordsMinMax: recordsMinMax)
+            else { return .explicit(boundaries: nil, recordsMinMax: recordsMinMax) }
+            return .exponential(state)
+        case .default, .drop:
+            switch kind {
+            case .counter, .observableCounter: return .sum(isMonotonic: true)
+            case .upDownCounter, .observableUpDownCounter: return .sum(isMonotonic: false)
+            case .gauge, .observableGauge: return .lastValue
+            case .histogram:
+                if case .base2Exponential(let maxSize, let maxScale) = histogramAggregation,
+                    let state = ExponentialHistogramState(maxSize: maxSize, maxScale: maxScale)
+                {
+                    return .exponential(state)
+                }
+                return .explicit(boundaries: nil, recordsMinMax: true)
             }
         }
     }

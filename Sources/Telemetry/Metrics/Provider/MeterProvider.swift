@@ -25,17 +25,19 @@ public final class MeterProvider: Sendable {
     /// - Parameters:
     ///   - resource: What produces the metrics. The default is ``Resource/detected()``.
     ///   - readers: Who collects the metrics. With none, instruments record nothing.
+    ///   - views: What to make of selected instruments: other names, fewer attributes, other aggregations, or nothing.
     ///   - cardinalityLimit: The most series one stream keeps, the overflow series
     ///     `otel.metric.overflow=true` included; what does not fit is counted there.
     ///   - logger: Where invalid instruments and failing callbacks are reported; by default the SDK's own logger.
     public init(
         resource: Resource = .detected(),
         readers: [any MetricReader] = [],
+        views: [View] = [],
         cardinalityLimit: Int = MeterProvider.defaultCardinalityLimit,
         logger: Logger = TelemetryDiagnostics.logger
     ) {
         let state = MeterProviderState(
-            resource: resource, readers: readers, cardinalityLimit: cardinalityLimit, logger: logger)
+            resource: resource, readers: readers, views: views, cardinalityLimit: cardinalityLimit, logger: logger)
         self.state = state
         for (index, reader) in readers.enumerated() {
             reader.register(MetricProducer { [weak state] in state?.collect(reader: index) ?? [] })
@@ -46,6 +48,8 @@ public final class MeterProvider: Sendable {
     public var resource: Resource { state.resource }
     /// The readers, in order.
     public var readers: [any MetricReader] { state.readers }
+    /// The views, in order.
+    public var views: [View] { state.views }
 
     /// Returns a meter whose instruments carry the given instrumentation scope.
     ///
@@ -87,7 +91,7 @@ final class MeterProviderState: Sendable {
     struct Registration: Sendable {
         var descriptor: InstrumentDescriptor
         var scope: InstrumentationScope
-        var collect: @Sendable (_ reader: Int, _ time: UInt64) -> MetricPoints?
+        var collect: @Sendable (_ reader: Int, _ time: UInt64) -> [(InstrumentDescriptor, MetricPoints)]
         var storage: any Sendable
     }
 
@@ -101,15 +105,17 @@ final class MeterProviderState: Sendable {
 
     let resource: Resource
     let readers: [any MetricReader]
+    let views: [View]
     let cardinalityLimit: Int
     let logger: Logger
     let startTime: UInt64
     let isShutdown = Atomic(false)
     private let registry = Mutex<(byKey: [Key: [Registration]], order: [Registration])>(([:], []))
 
-    init(resource: Resource, readers: [any MetricReader], cardinalityLimit: Int, logger: Logger) {
+    init(resource: Resource, readers: [any MetricReader], views: [View], cardinalityLimit: Int, logger: Logger) {
         self.resource = resource
         self.readers = readers
+        self.views = views
         self.cardinalityLimit = max(2, cardinalityLimit)
         self.logger = logger
         self.startTime = DefaultTracerClock.now.nanosecondsSinceEpoch
@@ -123,7 +129,7 @@ final class MeterProviderState: Sendable {
     func register<Storage: Sendable>(
         _ descriptor: InstrumentDescriptor,
         scope: InstrumentationScope,
-        make: () -> (Storage, @Sendable (Int, UInt64) -> MetricPoints?)
+        make: () -> (Storage, @Sendable (Int, UInt64) -> [(InstrumentDescriptor, MetricPoints)])
     ) -> Storage {
         let key = Key(
             scopeName: scope.name, scopeVersion: scope.version, scopeSchemaURL: scope.schemaURL,
@@ -152,20 +158,44 @@ final class MeterProviderState: Sendable {
         return storage
     }
 
+    /// The streams of the instrument `descriptor` in `scope`: one per view that selects it, or its default stream
+    /// when none does. A view that drops it makes no stream.
+    func streams(for descriptor: InstrumentDescriptor, scope: InstrumentationScope) -> [StreamDefinition] {
+        let selecting = views.filter { $0.selector.matches(descriptor, scope: scope) }
+        guard !selecting.isEmpty else {
+            return [StreamDefinition(descriptor: descriptor, attributeKeys: nil, aggregation: .default, cardinalityLimit: nil)]
+        }
+        return selecting.compactMap { view in
+            guard view.aggregation != .drop else { return nil }
+            var stream = descriptor
+            stream.name = view.name ?? descriptor.name
+            stream.description = view.description ?? descriptor.description
+            return StreamDefinition(
+                descriptor: stream, attributeKeys: view.attributeKeys, aggregation: view.aggregation,
+                cardinalityLimit: view.cardinalityLimit)
+        }
+    }
+
+    /// The cardinality limit of a stream for `reader`: the view's, then the reader's, then the provider's.
+    func cardinalityLimit(_ stream: StreamDefinition, reader: any MetricReader) -> Int {
+        max(2, stream.cardinalityLimit ?? reader.cardinalityLimit(for: stream.descriptor.kind) ?? cardinalityLimit)
+    }
+
     /// Every stream's points for reader `reader`, now.
     func collect(reader: Int) -> [MetricData] {
         let registrations = registry.withLock { $0.order }
         let time = DefaultTracerClock.now.nanosecondsSinceEpoch
-        return registrations.compactMap { registration in
-            guard let points = registration.collect(reader, time) else { return nil }
-            return MetricData(
-                name: registration.descriptor.name,
-                description: registration.descriptor.description,
-                unit: registration.descriptor.unit,
-                resource: resource,
-                instrumentationScope: registration.scope,
-                points: points
-            )
+        return registrations.flatMap { registration in
+            registration.collect(reader, time).map { descriptor, points in
+                MetricData(
+                    name: descriptor.name,
+                    description: descriptor.description,
+                    unit: descriptor.unit,
+                    resource: resource,
+                    instrumentationScope: registration.scope,
+                    points: points
+                )
+            }
         }
     }
 }

@@ -15,6 +15,10 @@ public protocol MetricReader: AnyObject, Sendable {
     /// The aggregation this reader wants for histograms. The default is ``HistogramAggregation/explicitBucket``.
     var histogramAggregation: HistogramAggregation { get }
 
+    /// The most series a stream of an instrument of `kind` keeps for this reader, overflow included; `nil` for the
+    /// provider's. A view's limit wins over it.
+    func cardinalityLimit(for kind: InstrumentKind) -> Int?
+
     /// Called once by the provider that takes this reader, with what collects its metrics.
     func register(_ producer: MetricProducer)
 
@@ -37,6 +41,8 @@ public protocol MetricReader: AnyObject, Sendable {
 
 extension MetricReader {
     public var histogramAggregation: HistogramAggregation { .explicitBucket }
+
+    public func cardinalityLimit(for kind: InstrumentKind) -> Int? { nil }
 
     public func run() async throws {}
 
@@ -87,15 +93,26 @@ public final class ManualMetricReader: MetricReader {
     private let producer = Mutex<MetricProducer?>(nil)
     /// The aggregation this reader asks for histograms.
     public let histogramAggregation: HistogramAggregation
+    private let cardinalityLimit: Int?
 
     /// Creates a reader.
     ///
     /// - Parameters:
     ///   - temporality: Which temporality it asks for; by default cumulative, as a pull reader wants.
     ///   - histogramAggregation: How histograms are aggregated; by default with explicit buckets.
-    public init(temporality: TemporalityPreference = .cumulative, histogramAggregation: HistogramAggregation = .explicitBucket) {
+    ///   - cardinalityLimit: The most series of each stream for this reader; by default the provider's.
+    public init(
+        temporality: TemporalityPreference = .cumulative,
+        histogramAggregation: HistogramAggregation = .explicitBucket,
+        cardinalityLimit: Int? = nil
+    ) {
         self.preference = temporality
         self.histogramAggregation = histogramAggregation
+        self.cardinalityLimit = cardinalityLimit
+    }
+
+    public func cardinalityLimit(for kind: InstrumentKind) -> Int? {
+        cardinalityLimit
     }
 
     public func temporality(for kind: InstrumentKind) -> AggregationTemporality {
