@@ -9,12 +9,14 @@ import TelemetryOTLP
 enum Signal: Sendable, CaseIterable {
     case traces
     case logs
+    case metrics
 
     /// The variable that names the signal's exporters.
     var exporterVariable: String {
         switch self {
         case .traces: return "OTEL_TRACES_EXPORTER"
         case .logs: return "OTEL_LOGS_EXPORTER"
+        case .metrics: return "OTEL_METRICS_EXPORTER"
         }
     }
 
@@ -23,6 +25,7 @@ enum Signal: Sendable, CaseIterable {
         switch self {
         case .traces: return "/v1/traces"
         case .logs: return "/v1/logs"
+        case .metrics: return "/v1/metrics"
         }
     }
 
@@ -31,19 +34,20 @@ enum Signal: Sendable, CaseIterable {
         switch self {
         case .traces: return "spans"
         case .logs: return "logs"
+        case .metrics: return "metrics"
         }
     }
 }
 
 /// The flags that say how much to generate and how fast, shared by every subcommand.
 struct PacingOptions: ParsableArguments {
-    @Option(help: "How long to generate for, for example 10s or 1m; overrides --traces or --logs.", transform: parseDuration)
+    @Option(help: "How long to generate for, for example 10s or 1m; overrides --traces, --logs or --metrics.", transform: parseDuration)
     var duration: Duration?
 
     @Option(help: "Concurrent workers.")
     var workers: Int = 1
 
-    @Option(help: "Traces or logs per second per worker; 0 means as fast as possible.")
+    @Option(help: "Traces, logs or metrics per second per worker; 0 means as fast as possible.")
     var rate: Double = 0
 
     func validate() throws {
@@ -114,16 +118,19 @@ enum Generation {
     /// otherwise.
     ///
     /// The signal goes to the console unless an `--otlp-*` flag, its exporter variable (`OTEL_TRACES_EXPORTER`,
-    /// `OTEL_LOGS_EXPORTER`) or any `OTEL_EXPORTER_OTLP_*` variable asks for OTLP.
+    /// `OTEL_LOGS_EXPORTER`, `OTEL_METRICS_EXPORTER`) or any `OTEL_EXPORTER_OTLP_*` variable asks for OTLP.
     ///
-    /// - Parameter installOTLPExporter: Called when an `--otlp-*` flag is given, with the flags' exporter
-    ///   configuration and the environment, to put the signal's OTLP exporter into the configuration.
+    /// - Parameters:
+    ///   - installOTLPExporter: Called when an `--otlp-*` flag is given, with the flags' exporter configuration and
+    ///     the environment, to put the signal's OTLP exporter into the configuration.
+    ///   - prepare: Called last, before the bootstrap, with the configuration and the environment it will read.
     /// - Throws: `ExitCode(2)`, after a message on stderr, for invalid configuration.
     static func bootstrap(
         _ signal: Signal,
         otlp: OTLPOptions,
         service: String?,
-        installOTLPExporter: (inout TelemetryConfiguration, OTLPExporterConfiguration, [String: String]) throws -> Void
+        installOTLPExporter: (inout TelemetryConfiguration, OTLPExporterConfiguration, [String: String]) throws -> Void,
+        prepare: (inout TelemetryConfiguration, inout [String: String]) -> Void = { _, _ in }
     ) throws -> TelemetryService {
         var environment = ProcessInfo.processInfo.environment
         var configuration = TelemetryConfiguration.otlp()
@@ -149,6 +156,7 @@ enum Generation {
         } else if environment["OTEL_SERVICE_NAME", default: ""].isEmpty {
             configuration.serviceName = "telemetrygen"
         }
+        prepare(&configuration, &environment)
         do {
             return try TelemetrySystem.bootstrap(configuration, environment: environment)
         } catch let error as TelemetryConfigurationError {
@@ -202,7 +210,8 @@ enum Generation {
     }
 }
 
-/// The closing line: items created, exported, dropped and failed, and the rate.
+/// The closing line: items created, exported, dropped and failed, and the rate. For metrics, created counts
+/// measurements, exported and failed count data points, and dropped counts the streams the reader could not export.
 struct Summary: CustomStringConvertible {
     var signal: Signal
     var created: Int
@@ -228,7 +237,15 @@ struct Summary: CustomStringConvertible {
         let rate = seconds > 0 ? Double(created) / seconds : 0
         let items = signal.itemName
         return "telemetrygen: \(items) created=\(created) exported=\(exported) dropped=\(dropped) failed=\(failed) "
-            + "elapsed=\(String(format: "%.3f", seconds))s rate=\(Int(rate)) \(items)/s"
+            + "elapsed=\(String(format: "%.3f", seconds))s rate=\(Int(rate)) \(items)/s" + unitsNote
+    }
+
+    /// What the counts count, when it is not the items created.
+    private var unitsNote: String {
+        switch signal {
+        case .traces, .logs: return ""
+        case .metrics: return " (created counts measurements, exported and failed data points, dropped streams)"
+        }
     }
 }
 
