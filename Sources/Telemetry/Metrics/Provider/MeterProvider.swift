@@ -40,7 +40,10 @@ public final class MeterProvider: Sendable {
             resource: resource, readers: readers, views: views, cardinalityLimit: cardinalityLimit, logger: logger)
         self.state = state
         for (index, reader) in readers.enumerated() {
-            reader.register(MetricProducer { [weak state] in state?.collect(reader: index) ?? [] })
+            // Held strongly: a reader collects what the instruments record for as long as either lives, whether or
+            // not the application kept the provider. Providers live as long as the process, so the cycle costs
+            // nothing in practice.
+            reader.register(MetricProducer { state.collect(reader: index) })
         }
     }
 
