@@ -106,6 +106,8 @@ public struct TelemetryConfiguration: Sendable {
         public var readerFactories: [any MetricReaderFactory] = []
         /// Readers added whatever the variables say, for example a ``ManualMetricReader`` of your own.
         public var readers: [any MetricReader] = []
+        /// What to make of selected instruments: other names, fewer attributes, other aggregations, or nothing.
+        public var views: [View] = []
 
         /// Creates metrics settings that take everything from the environment and the defaults.
         public init() {}

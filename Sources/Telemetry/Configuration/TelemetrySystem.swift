@@ -217,7 +217,8 @@ public enum TelemetrySystem {
         }
         if isDisabled {
             // A disabled SDK builds no exporter: no connection, no background work.
-            return MeterProvider(resource: resource, readers: [], cardinalityLimit: cardinalityLimit, logger: logger)
+            return MeterProvider(
+                resource: resource, readers: [], views: metrics.views, cardinalityLimit: cardinalityLimit, logger: logger)
         }
         var readers = metrics.readers
         if let exporters = metrics.exporters {
@@ -234,6 +235,7 @@ public enum TelemetrySystem {
                 logger: logger
             )
         }
-        return MeterProvider(resource: resource, readers: readers, cardinalityLimit: cardinalityLimit, logger: logger)
+        return MeterProvider(
+            resource: resource, readers: readers, views: metrics.views, cardinalityLimit: cardinalityLimit, logger: logger)
     }
 }

@@ -123,6 +123,17 @@ struct MetricsPipelineTests {
         #expect(try readers(["OTEL_SDK_DISABLED": "true", "OTEL_METRICS_EXPORTER": "console"]).isEmpty)
     }
 
+    @Test("views set in the configuration reach the provider")
+    func configuredViews() throws {
+        var configuration = TelemetryConfiguration()
+        configuration.metrics.views = [View(.init(name: "jobs"), name: "jobs.done")]
+        configuration.metrics.readers = [ManualMetricReader()]
+        let telemetry = try TelemetrySystem.makeService(configuration, environment: [:])
+        telemetry.meterProvider.meter(name: "m").makeCounter(name: "jobs").add(1)
+        let reader = try #require(telemetry.meterProvider.readers.first as? ManualMetricReader)
+        #expect(reader.collect().map(\.name) == ["jobs.done"])
+    }
+
     @Test("graceful shutdown of the service group exports a last collection and shuts the exporter down")
     func gracefulShutdown() async throws {
         let exporter = InMemoryMetricExporter()
