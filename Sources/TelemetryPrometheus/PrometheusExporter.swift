@@ -80,7 +80,7 @@ public final class PrometheusExporter: MetricReader {
     /// How names and labels are built.
     public let options: Options
 
-    /// Creates an exporter; pass it to ``MeterProvider/init(resource:readers:cardinalityLimit:logger:)``.
+    /// Creates an exporter; pass it to ``MeterProvider/init(resource:readers:views:cardinalityLimit:logger:)``.
     ///
     /// Its reader asks for cumulative temporality, the only one a pull exporter can expose: each scrape sees the
     /// totals since the start, so several scrapers (or a lost scrape) never disturb each other.

@@ -28,7 +28,7 @@ public struct PrometheusMetricReaderFactory: MetricReaderFactory {
         if isStrict { environment["SWIFT_TELEMETRY_STRICT_CONFIGURATION"] = "true" }
         let exporter = PrometheusExporter(options: options)
         let server = try PrometheusHTTPServer(exporter: exporter, environment: environment, logger: logger)
-        return PrometheusServingReader(exporter: exporter, server: server)
+        return PrometheusServingReader(exporter: exporter, server: server, logger: logger)
     }
 }
 
@@ -36,10 +36,12 @@ public struct PrometheusMetricReaderFactory: MetricReaderFactory {
 final class PrometheusServingReader: MetricReader {
     let exporter: PrometheusExporter
     let server: PrometheusHTTPServer
+    private let logger: Logger
 
-    init(exporter: PrometheusExporter, server: PrometheusHTTPServer) {
+    init(exporter: PrometheusExporter, server: PrometheusHTTPServer, logger: Logger) {
         self.exporter = exporter
         self.server = server
+        self.logger = logger
     }
 
     func temporality(for kind: InstrumentKind) -> AggregationTemporality {
@@ -53,7 +55,16 @@ final class PrometheusServingReader: MetricReader {
     }
 
     func run() async throws {
-        try await server.run()
+        // An endpoint that cannot listen (the port is taken) must not take the traces, logs and other readers down
+        // with it: it is reported, and the rest of the SDK goes on.
+        do {
+            try await server.run()
+        } catch {
+            logger.error(
+                "The Prometheus endpoint could not serve; metrics are not scraped",
+                metadata: ["address": "\(server.host):\(server.port)", "error": "\(error)"]
+            )
+        }
     }
 
     func shutdown() async throws {

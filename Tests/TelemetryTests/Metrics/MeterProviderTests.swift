@@ -3,6 +3,7 @@ import Logging
 @testable import Telemetry
 import TelemetryTesting
 import Testing
+import Tracing
 
 @Suite("Meter provider, meters and instruments")
 struct MeterProviderTests {
@@ -151,6 +152,34 @@ struct MeterProviderTests {
         total.withLock { $0 = 130 }
         let second = try sum(metric("cpu.time", in: reader.collect()))
         #expect(second.points.map(\.value) == [.int(30)] && second.isMonotonic && second.temporality == .delta)
+    }
+
+    @Test("an observable counter's delta after a missed collection is the change since it was last seen")
+    func observableDeltaAfterGap() throws {
+        let reader = ManualMetricReader(temporality: .delta)
+        let provider = provider(readers: [reader])
+        let total = Mutex<Int64?>(100)
+        provider.meter(name: "m").makeObservableCounter(name: "bytes") { observations in
+            guard let value = total.withLock({ $0 }) else { throw TestError() }
+            observations.observe(value)
+        }
+        #expect(try sum(metric("bytes", in: reader.collect())).points.map(\.value) == [.int(100)])
+        total.withLock { $0 = nil }
+        #expect(reader.collect().isEmpty, "the callback failed: no point")
+        total.withLock { $0 = 130 }
+        #expect(try sum(metric("bytes", in: reader.collect())).points.map(\.value) == [.int(30)])
+    }
+
+    @Test("a stream's points start when the instrument was made, not when the provider was")
+    func startTime() throws {
+        let reader = ManualMetricReader()
+        let provider = provider(readers: [reader])
+        let afterProvider = DefaultTracerClock.now.nanosecondsSinceEpoch
+        let counter = provider.meter(name: "m").makeCounter(name: "late")
+        counter.add(1)
+        let point = try #require(try sum(metric("late", in: reader.collect())).points.first)
+        #expect(point.startTime > provider.state.startTime && point.startTime >= afterProvider)
+        #expect(point.startTime <= point.time)
     }
 
     @Test("a throwing callback is reported once and skipped; the other callbacks and instruments go on; unregister stops one")

@@ -76,6 +76,18 @@ struct MetricStreamTests {
         #expect(values(stream.collect(at: 400)) == [["route": "/orders"]: 5])
     }
 
+    @Test("a handle bound past the limit records into the overflow series, which delta collections then keep")
+    func boundOverflow() {
+        let stream = sumStream(temporality: .delta, limit: 2)
+        stream.record(1, attributes: ["id": 0])
+        let bound = stream.bind(["id": 1])
+        stream.record(1, boundTo: bound)
+        #expect(values(stream.collect(at: 200)) == [["id": 0]: 1, ["otel.metric.overflow": true]: 1])
+        #expect(stream.collect(at: 300).isEmpty)
+        stream.record(5, boundTo: bound)
+        #expect(values(stream.collect(at: 400)) == [["otel.metric.overflow": true]: 5], "the bound overflow was kept")
+    }
+
     @Test("past the cardinality limit, measurements go to the overflow series, which counts inside the limit")
     func cardinalityLimit() {
         let stream = sumStream(limit: 3)

@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 
 /// Makes instruments whose metrics carry one instrumentation scope.
 ///
@@ -140,6 +141,9 @@ public struct Meter: Sendable {
         let provider = self.provider
         let scope = self.scope
         return provider.register(descriptor, scope: scope) {
+            // A stream's points start when the stream does, not when the provider did: a delta point of an
+            // instrument made an hour in must not claim that hour.
+            let created = DefaultTracerClock.now.nanosecondsSinceEpoch
             let streams = provider.streams(for: descriptor, scope: scope).map { definition in
                 SyncInstrumentStorage<Value>.Stream(
                     definition: definition,
@@ -152,7 +156,7 @@ public struct Meter: Sendable {
                             histogramAggregation: reader.histogramAggregation,
                             boundaries: boundaries,
                             cardinalityLimit: provider.cardinalityLimit(definition, reader: reader),
-                            startTime: provider.startTime
+                            startTime: created
                         )
                     }
                 )
@@ -176,6 +180,7 @@ public struct Meter: Sendable {
         let provider = self.provider
         let scope = self.scope
         let storage: ObservableInstrumentStorage<Value> = provider.register(descriptor, scope: scope) {
+            let created = DefaultTracerClock.now.nanosecondsSinceEpoch
             let streams = provider.streams(for: descriptor, scope: scope).map { definition in
                 ObservableInstrumentStorage<Value>.Stream(
                     definition: definition,
@@ -184,7 +189,7 @@ public struct Meter: Sendable {
                             kind: Self.observedKind(kind, aggregation: definition.aggregation),
                             temporality: reader.temporality(for: kind),
                             cardinalityLimit: provider.cardinalityLimit(definition, reader: reader),
-                            startTime: provider.startTime
+                            startTime: created
                         )
                     }
                 )

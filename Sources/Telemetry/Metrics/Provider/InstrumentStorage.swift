@@ -175,7 +175,10 @@ final class ObservedSink<Value: MetricValue>: Sendable {
             let isMonotonic = kind == .observableCounter || kind == .counter
             let points: [NumberPoint] = state.withLock { state in
                 defer {
-                    state.previous = values
+                    // Series not observed this time keep their last total, so a callback that failed once does not
+                    // make the next delta the whole total again; the map is bounded at twice the limit.
+                    state.previous.merge(values) { _, new in new }
+                    if state.previous.count > 2 * cardinalityLimit { state.previous = values }
                     state.intervalStart = time
                 }
                 return values.map { attributes, total in

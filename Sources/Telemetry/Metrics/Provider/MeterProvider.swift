@@ -77,8 +77,8 @@ public final class MeterProvider: Sendable {
         try await ProcessorLifecycle.forceFlush(state.readers) { try await $0.forceFlush() }
     }
 
-    /// Delivers a last collection through every reader and shuts them down. Instruments record nothing afterwards.
-    /// Calls after the first return at once.
+    /// Delivers a last collection through every reader and shuts them down; what is recorded afterwards is never
+    /// exported. Calls after the first return at once.
     public func shutdown() async throws {
         guard !state.isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try await ProcessorLifecycle.shutdown(state.readers) { try await $0.shutdown() }

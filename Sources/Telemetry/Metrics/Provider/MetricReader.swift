@@ -123,7 +123,7 @@ public final class ManualMetricReader: MetricReader {
         self.producer.withLock { $0 = $0 ?? producer }
     }
 
-    /// Collects the provider's metrics now; empty before a provider registers this reader or after it shut down.
+    /// Collects the provider's metrics now; empty before a provider registers this reader.
     public func collect() -> [MetricData] {
         producer.withLock { $0 }?.collect() ?? []
     }

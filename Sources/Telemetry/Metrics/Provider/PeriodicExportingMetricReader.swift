@@ -46,6 +46,8 @@ public final class PeriodicExportingMetricReader: MetricReader {
     private let producer = Mutex<MetricProducer?>(nil)
     private let stopped = ShutdownSignal()
     private let isShutdown = Atomic(false)
+    /// Collections happen one at a time, and none after the final one at shutdown.
+    private let collectionGate = AsyncGate()
 
     /// Creates a reader that exports to `exporter`.
     ///
@@ -107,8 +109,10 @@ public final class PeriodicExportingMetricReader: MetricReader {
     public func shutdown() async throws {
         guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         stopped.fire()
-        enqueueCollection()
-        await worker.shutdown()
+        await collectionGate.withGate {
+            enqueueCollection()
+            await worker.shutdown()
+        }
         try? await exporter.forceFlush()
         await exporter.shutdown()
     }
@@ -119,8 +123,11 @@ public final class PeriodicExportingMetricReader: MetricReader {
     }
 
     private func collectAndExport() async {
-        enqueueCollection()
-        await worker.flush()
+        await collectionGate.withGate {
+            guard !isShutdown.load(ordering: .acquiring) else { return }
+            enqueueCollection()
+            await worker.flush()
+        }
     }
 
     private func enqueueCollection() {

@@ -30,6 +30,8 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     private struct State {
         var series: [AttributeSet: Series] = [:]
         var overflow: Cell?
+        /// Whether a bound handle records into the overflow cell, which must then outlive idle intervals.
+        var isOverflowBound = false
         /// When the current delta interval began.
         var intervalStart: UInt64
     }
@@ -78,7 +80,11 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     func bind(_ attributes: AttributeSet) -> Cell {
         state.withLock { state in
             let cell = cell(for: attributes, in: &state)
-            state.series[attributes]?.isBound = true
+            if state.series[attributes] != nil {
+                state.series[attributes]?.isBound = true
+            } else {
+                state.isOverflowBound = true
+            }
             return cell
         }
     }
@@ -136,7 +142,7 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
                     guard let series = state.series[attributes], !series.isBound, series.cell.isIdle else { continue }
                     state.series[attributes] = nil
                 }
-                if isOverflowIdle, state.overflow?.isIdle == true { state.overflow = nil }
+                if isOverflowIdle, !state.isOverflowBound, state.overflow?.isIdle == true { state.overflow = nil }
             }
         }
         return points
