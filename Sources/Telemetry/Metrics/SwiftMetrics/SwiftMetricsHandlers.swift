@@ -111,7 +111,7 @@ final class SwiftMetricsTimerHandler: TimerHandler, SwiftMetricsHandler {
 /// A swift-metrics meter is either set, like a gauge, or incremented and decremented, like an up-down counter,
 /// and only its use tells which. The first operation on any handle of the label decides, once for the label: `set`
 /// makes a gauge, `increment` or `decrement` makes an up-down sum. The other operations still work on that
-/// instrument, because each handler keeps the meter's current value (see ``SwiftMetricsMeterHandler``).
+/// instrument, because each series keeps the meter's current value (see ``SwiftMetricsMeterHandler``).
 final class SwiftMetricsMeterFamily: Sendable {
     enum Kind: UInt8 {
         case undecided = 0
@@ -119,7 +119,14 @@ final class SwiftMetricsMeterFamily: Sendable {
         case upDownCounter = 2
     }
 
+    /// The most series whose current value the family remembers; past it, a new handler starts from 0, which is
+    /// only wrong for meters that mix `set` with `increment`.
+    static let maximumRememberedSeries = 10_000
+
     private let kind = Atomic<UInt8>(Kind.undecided.rawValue)
+    /// The series by attributes, so that every handler of one series, even one made after another was evicted from
+    /// the handler cache, shares the meter's current value.
+    private let remembered = Mutex<[AttributeSet: SwiftMetricsMeterHandler.Series]>([:])
     private let makeGauge: @Sendable () -> Gauge<Double>
     private let makeUpDownCounter: @Sendable () -> UpDownCounter<Double>
 
@@ -137,18 +144,25 @@ final class SwiftMetricsMeterFamily: Sendable {
 
     /// The series of `attributes` in the label's instrument, once its kind is decided.
     func series(_ kind: Kind, attributes: AttributeSet) -> SwiftMetricsMeterHandler.Series {
+        if let series = remembered.withLock({ $0[attributes] }) { return series }
+        let made: SwiftMetricsMeterHandler.Series
         switch kind {
         case .upDownCounter:
-            return SwiftMetricsMeterHandler.Series(.upDownCounter(makeUpDownCounter().bind(attributes)))
+            made = SwiftMetricsMeterHandler.Series(.upDownCounter(makeUpDownCounter().bind(attributes)))
         case .gauge, .undecided:
-            return SwiftMetricsMeterHandler.Series(.gauge(makeGauge().bind(attributes)))
+            made = SwiftMetricsMeterHandler.Series(.gauge(makeGauge().bind(attributes)))
+        }
+        return remembered.withLock { remembered in
+            if let existing = remembered[attributes] { return existing }
+            if remembered.count < Self.maximumRememberedSeries { remembered[attributes] = made }
+            return made
         }
     }
 }
 
 /// A swift-metrics `Meter`: a gauge, or an up-down sum, as ``SwiftMetricsMeterFamily`` decides for its label.
 ///
-/// The handler keeps the meter's current value, as swift-metrics' own accumulating meter does, so that
+/// The series keeps the meter's current value, as swift-metrics' own accumulating meter does, so that
 /// `increment` on a gauge records the new value and `set` on an up-down sum adds the difference. Non-finite
 /// values are ignored: one NaN or infinity would poison a sum for good.
 final class SwiftMetricsMeterHandler: MeterHandler, SwiftMetricsHandler {
@@ -160,6 +174,8 @@ final class SwiftMetricsMeterHandler: MeterHandler, SwiftMetricsHandler {
         }
 
         let instrument: Instrument
+        /// The meter's current value, as `Double` bits, shared by every handler of the series.
+        let value = Atomic<UInt64>(Double(0).bitPattern)
 
         init(_ instrument: Instrument) {
             self.instrument = instrument
@@ -169,8 +185,6 @@ final class SwiftMetricsMeterHandler: MeterHandler, SwiftMetricsHandler {
     let key: SwiftMetricsHandlerKey
     private let family: SwiftMetricsMeterFamily
     private let attributes: AttributeSet
-    /// The meter's current value, as `Double` bits.
-    private let value = Atomic<UInt64>(Double(0).bitPattern)
     /// Set once, without a lock, by the first operation; every later operation only loads it.
     private let series = AtomicLazyReference<Series>()
 
@@ -186,8 +200,9 @@ final class SwiftMetricsMeterHandler: MeterHandler, SwiftMetricsHandler {
 
     func set(_ value: Double) {
         guard value.isFinite else { return }
-        let previous = Double(bitPattern: self.value.exchange(value.bitPattern, ordering: .relaxed))
-        switch series(preferring: .gauge).instrument {
+        let series = series(preferring: .gauge)
+        let previous = Double(bitPattern: series.value.exchange(value.bitPattern, ordering: .relaxed))
+        switch series.instrument {
         case .gauge(let gauge): gauge.record(value)
         case .upDownCounter(let counter): counter.add(value - previous)
         }
@@ -203,16 +218,17 @@ final class SwiftMetricsMeterHandler: MeterHandler, SwiftMetricsHandler {
 
     private func adjust(by amount: Double) {
         guard amount.isFinite else { return }
-        var current = value.load(ordering: .relaxed)
+        let series = series(preferring: .upDownCounter)
+        var current = series.value.load(ordering: .relaxed)
         var updated: Double
         while true {
             updated = Double(bitPattern: current) + amount
-            let (exchanged, original) = value.compareExchange(
+            let (exchanged, original) = series.value.compareExchange(
                 expected: current, desired: updated.bitPattern, ordering: .relaxed)
             if exchanged { break }
             current = original
         }
-        switch series(preferring: .upDownCounter).instrument {
+        switch series.instrument {
         case .gauge(let gauge): gauge.record(updated)
         case .upDownCounter(let counter): counter.add(amount)
         }

@@ -136,6 +136,15 @@ struct TelemetryMetricsFactoryTests {
         #expect(!harness.capture.contains("registered twice"))
     }
 
+    @Test("handlers of one Meter series share its current value, even made with the dimensions in another order")
+    func meterValueIsPerSeries() throws {
+        let harness = Harness(maximumCachedHandlers: 0)
+        CoreMetrics.Meter(label: "pool.size", dimensions: [("a", "1"), ("b", "2")], factory: harness.factory)
+            .increment(by: 5.0)
+        CoreMetrics.Meter(label: "pool.size", dimensions: [("b", "2"), ("a", "1")], factory: harness.factory).set(12)
+        #expect(Self.series(try harness.sum("pool.size").points) == ["{a=1, b=2}=double(12.0)"])
+    }
+
     @Test("Recorder(aggregate: true) is a Double histogram with the specification's default buckets")
     func aggregatingRecorder() throws {
         let harness = Harness()
