@@ -58,7 +58,11 @@ struct MetricsPipelineTests {
     func timeout() async throws {
         struct StuckExporter: MetricExporter {
             func export(_ batch: [MetricData]) async throws {
-                try await Task.sleep(for: .seconds(3600))
+                // A stream nobody feeds: iterating it ends only when the export's task is cancelled.
+                let (stream, continuation) = AsyncStream<Void>.makeStream()
+                for await _ in stream {}
+                continuation.finish()
+                throw CancellationError()
             }
         }
         let clock = TestClock()

@@ -30,7 +30,11 @@ final class SumCell<Value: MetricValue>: AggregatorCell {
     @discardableResult
     func record(_ value: Value) -> Bool {
         Value._add(value, to: word)
-        touched.store(true, ordering: .releasing)
+        // Loaded first: between collections the flag is already set, and a load keeps the cache line shared where a
+        // store on every measurement would bounce it between cores. The addition orders this load after it (see
+        // `MetricValue._add`), so a load that still sees the flag set sees it before a collection clears it, and
+        // that collection then takes this addition.
+        if !touched.load(ordering: .acquiring) { touched.store(true, ordering: .releasing) }
         return true
     }
 

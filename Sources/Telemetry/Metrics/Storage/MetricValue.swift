@@ -18,7 +18,7 @@ public protocol MetricValue: Sendable, Comparable {
     var _numberValue: NumberValue { get }
     /// The number as a double, as histograms take it.
     var _doubleValue: Double { get }
-    /// Adds `value` to the number stored in `word`.
+    /// Adds `value` to the number stored in `word`, ordered before the caller's later loads (acquire-release).
     static func _add(_ value: Self, to word: borrowing Atomic<UInt64>)
     /// `lhs + rhs`, wrapping rather than trapping for integers.
     static func _sum(_ lhs: Self, _ rhs: Self) -> Self
@@ -46,7 +46,7 @@ extension Int64: MetricValue {
     public static func _add(_ value: Int64, to word: borrowing Atomic<UInt64>) {
         // Two's complement addition is the same operation on the unsigned bits; a sum past Int64.max wraps, as
         // the integer counters of other SDKs do.
-        word.wrappingAdd(UInt64(bitPattern: value), ordering: .relaxed)
+        word.wrappingAdd(UInt64(bitPattern: value), ordering: .acquiringAndReleasing)
     }
 }
 
@@ -69,7 +69,8 @@ extension Double: MetricValue {
         var current = word.load(ordering: .relaxed)
         while true {
             let (exchanged, original) = word.compareExchange(
-                expected: current, desired: (Double(bitPattern: current) + value).bitPattern, ordering: .relaxed)
+                expected: current, desired: (Double(bitPattern: current) + value).bitPattern,
+                ordering: .acquiringAndReleasing)
             if exchanged { return }
             current = original
         }

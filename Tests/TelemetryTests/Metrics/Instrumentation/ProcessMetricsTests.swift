@@ -11,12 +11,17 @@ import Testing
 
 @Suite("Process metrics")
 struct ProcessMetricsTests {
-    /// Spins on the CPU for `duration` of wall time, so CPU time grows by several clock ticks.
-    static func burnCPU(for duration: Duration) -> UInt64 {
-        let clock = ContinuousClock()
-        let start = clock.now
+    /// Spins until this process has used `cpuTime` more CPU, read from the process's own CPU clock: the quantity
+    /// the metric reports, not wall time, so a busy machine only makes it take longer.
+    static func burnCPU(for cpuTime: Duration) -> UInt64 {
+        func used() -> Duration {
+            var now = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+            return .seconds(Int64(now.tv_sec)) + .nanoseconds(Int64(now.tv_nsec))
+        }
+        let start = used()
         var accumulator: UInt64 = 0
-        while clock.now - start < duration {
+        while used() - start < cpuTime {
             for index in 0..<10_000 { accumulator = accumulator &* 31 &+ UInt64(index) }
         }
         return accumulator
