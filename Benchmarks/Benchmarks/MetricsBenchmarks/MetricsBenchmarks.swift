@@ -2,6 +2,7 @@ import Benchmark
 import CoreMetrics
 import OTel
 import Telemetry
+import Tracing
 
 // Counter adds and histogram records on a series that already exists, with 3 attributes, four ways:
 // - "telemetry:" through our OTel API with a pre-built `AttributeSet`, and bound to the set (`bind`);
@@ -54,10 +55,61 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The way frameworks use swift-metrics (Hummingbird's MetricsMiddleware, Vapor's): a new handle per request,
+    // which asks the factory for the handler of the label and dimensions each time.
+    for (name, factory) in MetricPipelines.factories {
+        Benchmark("\(name): counter add, 3 dimensions, via swift-metrics, handle per call") { benchmark in
+            CoreMetrics.Counter(label: "requests.per_call", dimensions: dimensions, factory: factory).increment(by: 1)
+            for _ in benchmark.scaledIterations {
+                CoreMetrics.Counter(label: "requests.per_call", dimensions: dimensions, factory: factory).increment(by: 1)
+            }
+        }
+    }
+
+    // With the exemplar filter always_off, recording never reads the task's context: what trace_based costs outside
+    // any span is the difference with the rows above.
+    Benchmark("telemetry: counter add, 3 attributes, pre-built set, exemplars off") { benchmark in
+        let counter = MetricPipelines.meterWithoutExemplars.makeCounter(name: "requests.api")
+        counter.add(1, attributes: attributes)
+        for _ in benchmark.scaledIterations {
+            counter.add(1, attributes: attributes)
+        }
+    }
+
+    Benchmark("telemetry: counter add, 3 attributes, bound, exemplars off") { benchmark in
+        let counter = MetricPipelines.meterWithoutExemplars.makeCounter(name: "requests.bound").bind(attributes)
+        counter.add(1)
+        for _ in benchmark.scaledIterations {
+            counter.add(1)
+        }
+    }
+
+    // Inside a sampled span, with the default trace_based exemplar filter: the measurement is offered to the series'
+    // reservoir with the span's ids.
+    Benchmark("telemetry: counter add, 3 attributes, pre-built set, in a sampled span") { benchmark in
+        let counter = MetricPipelines.meter.makeCounter(name: "requests.exemplar")
+        counter.add(1, attributes: attributes)
+        MetricPipelines.tracer.withSpan("request") { _ in
+            for _ in benchmark.scaledIterations {
+                counter.add(1, attributes: attributes)
+            }
+        }
+    }
+
     // MARK: Histogram
 
     Benchmark("telemetry: histogram record, 3 attributes, pre-built set") { benchmark in
         let histogram = MetricPipelines.meter.makeHistogram(Double.self, name: "duration.api")
+        histogram.record(1, attributes: attributes)
+        var value = 0
+        for _ in benchmark.scaledIterations {
+            value &+= 7
+            histogram.record(Double(value & 1023), attributes: attributes)
+        }
+    }
+
+    Benchmark("telemetry: histogram record, 3 attributes, pre-built set, exemplars off") { benchmark in
+        let histogram = MetricPipelines.meterWithoutExemplars.makeHistogram(Double.self, name: "duration.api")
         histogram.record(1, attributes: attributes)
         var value = 0
         for _ in benchmark.scaledIterations {
@@ -144,6 +196,12 @@ enum MetricPipelines {
         readers: [ManualMetricReader()]
     )
     static let meter = provider.meter(name: "benchmark")
+    static let meterWithoutExemplars = MeterProvider(
+        resource: Resource(attributes: ["service.name": "benchmark"]),
+        readers: [ManualMetricReader()],
+        exemplarFilter: .alwaysOff
+    ).meter(name: "benchmark")
+    static let tracer = TracerProvider(resource: Resource(attributes: ["service.name": "benchmark"]), sampler: AlwaysOnSampler())
 
     /// Ours through swift-metrics.
     static let telemetry: any MetricsFactory = TelemetryMetricsFactory(provider: provider)

@@ -97,6 +97,9 @@ public struct TelemetryConfiguration: Sendable {
         public var periodicReader: PeriodicExportingMetricReader.Configuration?
         /// The most series one stream keeps, the overflow series included (default 2000).
         public var cardinalityLimit: Int?
+        /// Which measurements may be kept as exemplars; when set, `OTEL_METRICS_EXEMPLAR_FILTER` is not read
+        /// (default ``ExemplarFilter/traceBased``).
+        public var exemplarFilter: ExemplarFilter?
         /// The exporters, each behind its own periodic reader; when set, `OTEL_METRICS_EXPORTER` is not read.
         public var exporters: [any MetricExporter]?
         /// Exporters that `OTEL_METRICS_EXPORTER` can name besides `console` and `none`. When one is named `otlp`, it

@@ -210,6 +210,7 @@ public enum TelemetrySystem {
         let periodic = try (metrics.periodicReader ?? PeriodicExportingMetricReader.Configuration(environment: environment))
             .validated()
         let cardinalityLimit = metrics.cardinalityLimit ?? MeterProvider.defaultCardinalityLimit
+        let exemplarFilter = try metrics.exemplarFilter ?? ExemplarFilter(environment: environment)
         guard cardinalityLimit >= 2 else {
             throw TelemetryConfigurationError(
                 variable: nil, value: "cardinalityLimit = \(cardinalityLimit)",
@@ -218,7 +219,8 @@ public enum TelemetrySystem {
         if isDisabled {
             // A disabled SDK builds no exporter: no connection, no background work.
             return MeterProvider(
-                resource: resource, readers: [], views: metrics.views, cardinalityLimit: cardinalityLimit, logger: logger)
+                resource: resource, readers: [], views: metrics.views, cardinalityLimit: cardinalityLimit,
+                exemplarFilter: exemplarFilter, logger: logger)
         }
         var readers = metrics.readers
         if let exporters = metrics.exporters {
@@ -236,6 +238,7 @@ public enum TelemetrySystem {
             )
         }
         return MeterProvider(
-            resource: resource, readers: readers, views: metrics.views, cardinalityLimit: cardinalityLimit, logger: logger)
+            resource: resource, readers: readers, views: metrics.views, cardinalityLimit: cardinalityLimit,
+            exemplarFilter: exemplarFilter, logger: logger)
     }
 }

@@ -3,15 +3,15 @@ import Testing
 
 @Suite("Metric stream storage")
 struct MetricStreamTests {
-    func sumStream<Value: MetricValue>(
-        _ type: Value.Type = Int64.self,
+    func sumStream(
+        isDouble: Bool = false,
         temporality: AggregationTemporality = .cumulative,
         limit: Int = 2000
-    ) -> MetricStream<SumCell<Value>> {
-        MetricStream(temporality: temporality, cardinalityLimit: limit, startTime: 100) { SumCell<Value>() }
+    ) -> MetricStream<SumCell> {
+        MetricStream(temporality: temporality, cardinalityLimit: limit, startTime: 100) { SumCell(isDouble: isDouble) }
     }
 
-    func values<Value>(_ points: [MetricStream<SumCell<Value>>.Point]) -> [AttributeSet: Value] {
+    func values(_ points: [MetricStream<SumCell>.Point]) -> [AttributeSet: NumberValue] {
         Dictionary(uniqueKeysWithValues: points.map { ($0.attributes, $0.snapshot) })
     }
 
@@ -58,7 +58,7 @@ struct MetricStreamTests {
             }
             #expect(stream.seriesCount <= 100)
             let points = stream.collect(at: UInt64(1000 + interval))
-            #expect(points.reduce(0) { $0 + $1.snapshot } == 100, "every measurement is counted, overflow included")
+            #expect(points.reduce(0) { $0 + $1.snapshot.integerValue } == 100, "every measurement is counted, overflow included")
         }
         _ = stream.collect(at: 5000)
         #expect(stream.seriesCount == 0)
@@ -68,11 +68,11 @@ struct MetricStreamTests {
     func boundSeries() {
         let stream = sumStream(temporality: .delta)
         let bound = stream.bind(["route": "/orders"])
-        stream.record(1, boundTo: bound)
+        stream.record(1, boundTo: bound, exemplar: nil)
         #expect(values(stream.collect(at: 200)) == [["route": "/orders"]: 1])
         #expect(stream.collect(at: 300).isEmpty)
         #expect(stream.seriesCount == 1, "a bound series is never forgotten")
-        stream.record(5, boundTo: bound)
+        stream.record(5, boundTo: bound, exemplar: nil)
         #expect(values(stream.collect(at: 400)) == [["route": "/orders"]: 5])
     }
 
@@ -81,10 +81,10 @@ struct MetricStreamTests {
         let stream = sumStream(temporality: .delta, limit: 2)
         stream.record(1, attributes: ["id": 0])
         let bound = stream.bind(["id": 1])
-        stream.record(1, boundTo: bound)
+        stream.record(1, boundTo: bound, exemplar: nil)
         #expect(values(stream.collect(at: 200)) == [["id": 0]: 1, ["otel.metric.overflow": true]: 1])
         #expect(stream.collect(at: 300).isEmpty)
-        stream.record(5, boundTo: bound)
+        stream.record(5, boundTo: bound, exemplar: nil)
         #expect(values(stream.collect(at: 400)) == [["otel.metric.overflow": true]: 5], "the bound overflow was kept")
     }
 
@@ -105,31 +105,31 @@ struct MetricStreamTests {
 
     @Test("concurrent adds from 8 tasks are all counted, for integer and double sums")
     func concurrentAdds() async {
-        let integers = sumStream(Int64.self)
-        let doubles = sumStream(Double.self)
+        let integers = sumStream(isDouble: false)
+        let doubles = sumStream(isDouble: true)
         let boundDoubles = doubles.bind(["bound": true])
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
                 group.addTask {
                     for _ in 0..<10_000 {
                         integers.record(1, attributes: ["task": .int(Int64(task % 2))])
-                        doubles.record(0.5, boundTo: boundDoubles)
+                        doubles.record(0.5, boundTo: boundDoubles, exemplar: nil)
                     }
                 }
             }
         }
-        #expect(values(integers.collect(at: 200)).values.reduce(0, +) == 80_000)
-        #expect(values(doubles.collect(at: 200)) == [["bound": true]: 40_000])
+        #expect(values(integers.collect(at: 200)).values.map(\.integerValue).reduce(0, +) == 80_000)
+        #expect(values(doubles.collect(at: 200)) == [["bound": true]: 40_000.0])
     }
 
     @Test("last value keeps the newest measurement; with delta, only series measured in the interval report")
     func lastValue() {
-        let cumulative = MetricStream(temporality: .cumulative, cardinalityLimit: 10, startTime: 0) { LastValueCell<Double>() }
+        let cumulative = MetricStream(temporality: .cumulative, cardinalityLimit: 10, startTime: 0) { LastValueCell(isDouble: true) }
         cumulative.record(1.5, attributes: .empty)
         cumulative.record(-2.5, attributes: .empty)
         #expect(cumulative.collect(at: 1).map(\.snapshot) == [-2.5])
         #expect(cumulative.collect(at: 2).map(\.snapshot) == [-2.5])
-        let delta = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { LastValueCell<Int64>() }
+        let delta = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { LastValueCell(isDouble: false) }
         delta.record(7, attributes: .empty)
         #expect(delta.collect(at: 1).map(\.snapshot) == [7])
         #expect(delta.collect(at: 2).isEmpty)
@@ -138,9 +138,9 @@ struct MetricStreamTests {
     @Test("a histogram stream snapshots each series, starts over with delta, and counts what it cannot take")
     func histogram() throws {
         let state = try #require(ExplicitBucketHistogramState(boundaries: [10, 100]))
-        let stream = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { HistogramCell<Double>(state: state) }
+        let stream = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { HistogramCell(state: state) }
         for value in [5.0, 50, 500, .nan, .infinity] {
-            stream.record(value, attributes: .empty)
+            stream.record(.double(value), attributes: .empty)
         }
         let first = try #require(stream.collect(at: 1).first?.snapshot)
         #expect(first.bucketCounts == [1, 1, 1])
@@ -155,13 +155,18 @@ struct MetricStreamTests {
     func exponentialHistogram() throws {
         let state = try #require(ExponentialHistogramState(maxSize: 160, maxScale: 20))
         let stream = MetricStream(temporality: .cumulative, cardinalityLimit: 10, startTime: 0) {
-            ExponentialHistogramCell<Int64>(state: state)
+            ExponentialHistogramCell(state: state)
         }
-        for value: Int64 in [1, 2, 4, 0] {
+        for value: NumberValue in [1, 2, 4, 0] {
             stream.record(value, attributes: ["k": "v"])
         }
         let snapshot = try #require(stream.collect(at: 1).first?.snapshot)
         #expect(snapshot.count == 4 && snapshot.zeroCount == 1 && snapshot.sum == 7)
         #expect(snapshot.positiveCounts.reduce(0, +) == 3)
     }
+}
+
+extension NumberValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
 }

@@ -57,8 +57,13 @@ struct ExplicitBucketHistogramState: Sendable {
         return zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 }
     }
 
-    /// The bucket that holds `value`: the first whose upper boundary is at least `value`, found by binary search.
+    /// The bucket that holds `value`: the first whose upper boundary is at least `value`.
     func bucketIndex(of value: Double) -> Int {
+        Self.bucketIndex(of: value, in: boundaries)
+    }
+
+    /// The bucket of `boundaries` that holds `value`, found by binary search.
+    static func bucketIndex(of value: Double, in boundaries: [Double]) -> Int {
         boundaries.withUnsafeBufferPointer { bounds in
             var low = 0
             var high = bounds.count

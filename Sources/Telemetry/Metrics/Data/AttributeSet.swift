@@ -55,6 +55,14 @@ public struct AttributeSet: Sendable, Hashable {
         hasher.combine(storage.hash)
     }
 
+    // The precomputed hash is already a seeded SipHash of every attribute: a dictionary lookup mixes in its own seed
+    // instead of hashing it again, which would cost more than the rest of the lookup.
+    public func _rawHashValue(seed: Int) -> Int {
+        var mixed = UInt64(bitPattern: Int64(storage.hash)) ^ UInt64(bitPattern: Int64(seed))
+        mixed = (mixed ^ (mixed >> 33)) &* 0xff51_afd7_ed55_8ccd
+        return Int(truncatingIfNeeded: mixed ^ (mixed >> 33))
+    }
+
     /// The sorted attributes and their hash, computed once.
     private final class Storage: Sendable, Equatable {
         let elements: [Element]

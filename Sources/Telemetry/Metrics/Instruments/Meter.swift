@@ -136,7 +136,7 @@ public struct Meter: Sendable {
         unit: String,
         description: String,
         boundaries: [Double]?
-    ) -> SyncInstrumentStorage<Value>? {
+    ) -> SyncInstrumentStorage? {
         guard let descriptor = descriptor(Value.self, kind, name: name, unit: unit, description: description) else { return nil }
         let provider = self.provider
         let scope = self.scope
@@ -145,12 +145,12 @@ public struct Meter: Sendable {
             // instrument made an hour in must not claim that hour.
             let created = DefaultTracerClock.now.nanosecondsSinceEpoch
             let streams = provider.streams(for: descriptor, scope: scope).map { definition in
-                SyncInstrumentStorage<Value>.Stream(
+                SyncInstrumentStorage.Stream(
                     definition: definition,
                     sinks: provider.readers.map { reader in
                         DefaultAggregation.sink(
-                            Value.self,
                             kind: kind,
+                            isDouble: descriptor.isDouble,
                             aggregation: definition.aggregation,
                             temporality: reader.temporality(for: kind),
                             histogramAggregation: reader.histogramAggregation,
@@ -161,7 +161,7 @@ public struct Meter: Sendable {
                     }
                 )
             }
-            let storage = SyncInstrumentStorage(streams: streams)
+            let storage = SyncInstrumentStorage(streams: streams, exemplarFilter: provider.exemplarFilter)
             return (storage, { reader, time in storage.collect(reader: reader, at: time) })
         }
     }

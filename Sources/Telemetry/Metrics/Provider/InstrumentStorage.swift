@@ -17,32 +17,52 @@ struct StreamDefinition: Sendable {
 }
 
 /// What a synchronous instrument records into: for each of its streams, one sink per reader of its provider.
-final class SyncInstrumentStorage<Value: MetricValue>: Sendable {
+final class SyncInstrumentStorage: Sendable {
     struct Stream: Sendable {
         let definition: StreamDefinition
-        let sinks: [any MeasurementSink<Value>]
+        let sinks: [MeasurementSink]
+    }
+
+    /// Where one measurement goes: a sink, and the attribute keys its stream keeps (`nil` for all).
+    private struct Target: Sendable {
+        let attributeKeys: Set<String>?
+        let sink: MeasurementSink
     }
 
     let streams: [Stream]
+    let exemplarFilter: ExemplarFilter
+    /// The sinks of every stream, flattened so that recording copies no stream definition.
+    private let targets: [Target]
+    /// The one sink of an instrument with one reader and no view that filters attributes, which is most of them.
+    private let onlySink: MeasurementSink?
 
-    init(streams: [Stream]) {
+    init(streams: [Stream], exemplarFilter: ExemplarFilter) {
         self.streams = streams
+        self.exemplarFilter = exemplarFilter
+        targets = streams.flatMap { stream in
+            stream.sinks.map { Target(attributeKeys: stream.definition.attributeKeys, sink: $0) }
+        }
+        onlySink = targets.count == 1 && targets[0].attributeKeys == nil ? targets[0].sink : nil
     }
 
-    func record(_ value: Value, attributes: AttributeSet) {
-        for stream in streams {
-            let attributes = stream.definition.filter(attributes)
-            for sink in stream.sinks {
-                sink.record(value, attributes: attributes)
-            }
+    func record(_ value: NumberValue, attributes: AttributeSet) {
+        let exemplar = exemplarFilter.candidate(attributes: attributes)
+        if let onlySink {
+            onlySink.record(value, attributes: attributes, exemplar: exemplar)
+            return
+        }
+        for index in targets.indices {
+            let kept = targets[index].attributeKeys.map { keys in attributes.filter { keys.contains($0) } } ?? attributes
+            targets[index].sink.record(value, attributes: kept, exemplar: exemplar)
         }
     }
 
-    func bind(_ attributes: AttributeSet) -> [any AggregatorCell<Value>] {
-        streams.flatMap { stream in
-            let attributes = stream.definition.filter(attributes)
-            return stream.sinks.map { $0.bind(attributes) }
+    func bind(_ attributes: AttributeSet) -> BoundInstrumentStorage {
+        let series = streams.flatMap { stream in
+            let kept = stream.definition.filter(attributes)
+            return stream.sinks.map { $0.bind(kept) }
         }
+        return BoundInstrumentStorage(series: series, attributes: attributes, exemplarFilter: exemplarFilter)
     }
 
     func collect(reader: Int, at time: UInt64) -> [(InstrumentDescriptor, MetricPoints)] {
@@ -51,6 +71,32 @@ final class SyncInstrumentStorage<Value: MetricValue>: Sendable {
                 return nil
             }
             return (stream.definition.descriptor, points)
+        }
+    }
+}
+
+/// The series one attribute set has in every stream of an instrument, for a bound instrument to record into.
+final class BoundInstrumentStorage: Sendable {
+    private let first: BoundSeries?
+    private let others: [BoundSeries]
+    private let attributes: AttributeSet
+    private let exemplarFilter: ExemplarFilter
+
+    init(series: [BoundSeries], attributes: AttributeSet, exemplarFilter: ExemplarFilter) {
+        // The first series apart: an instrument of one reader and no view has only that one, and records into it
+        // without iterating an array.
+        first = series.first
+        others = Array(series.dropFirst())
+        self.attributes = attributes
+        self.exemplarFilter = exemplarFilter
+    }
+
+    @inline(__always)
+    func record(_ value: NumberValue) {
+        let exemplar = exemplarFilter.candidate(attributes: attributes)
+        first?.record(value, exemplar: exemplar)
+        if !others.isEmpty {
+            for series in others { series.record(value, exemplar: exemplar) }
         }
     }
 }
@@ -205,7 +251,7 @@ final class ObservedSink<Value: MetricValue>: Sendable {
         var kept = Dictionary(uniqueKeysWithValues: sorted.prefix(cardinalityLimit - 1).map { ($0.key, $0.value) })
         let isGauge = kind == .observableGauge || kind == .gauge
         let overflow = sorted.dropFirst(cardinalityLimit - 1).reduce(Value._zero) { isGauge ? $1.value : Value._sum($0, $1.value) }
-        kept[MetricStream<SumCell<Value>>.overflowAttributes] = overflow
+        kept[MetricStream<SumCell>.overflowAttributes] = overflow
         return kept
     }
 }

@@ -1,42 +1,70 @@
 /// One stream a synchronous instrument records into, for one reader: the aggregation behind a uniform face.
-protocol MeasurementSink<Value>: Sendable {
-    associatedtype Value: MetricValue
+///
+/// An enum rather than a protocol: recording switches over four concrete streams, so the compiler specializes the
+/// whole path (lookup, cell, atomic) inside this module instead of dispatching to generic code.
+enum MeasurementSink: Sendable {
+    case sum(MetricStream<SumCell>, isMonotonic: Bool)
+    case lastValue(MetricStream<LastValueCell>)
+    case explicitHistogram(MetricStream<HistogramCell>)
+    case exponentialHistogram(MetricStream<ExponentialHistogramCell>)
 
-    func record(_ value: Value, attributes: AttributeSet)
+    func record(_ value: NumberValue, attributes: AttributeSet, exemplar: ExemplarCandidate?) {
+        switch self {
+        case .sum(let stream, _): stream.record(value, attributes: attributes, exemplar: exemplar)
+        case .lastValue(let stream): stream.record(value, attributes: attributes, exemplar: exemplar)
+        case .explicitHistogram(let stream): stream.record(value, attributes: attributes, exemplar: exemplar)
+        case .exponentialHistogram(let stream): stream.record(value, attributes: attributes, exemplar: exemplar)
+        }
+    }
 
     /// The series of `attributes`, to record into without finding it again.
-    func bind(_ attributes: AttributeSet) -> any AggregatorCell<Value>
+    func bind(_ attributes: AttributeSet) -> BoundSeries {
+        switch self {
+        case .sum(let stream, _): return .sum(stream, stream.bind(attributes))
+        case .lastValue(let stream): return .lastValue(stream, stream.bind(attributes))
+        case .explicitHistogram(let stream): return .explicitHistogram(stream, stream.bind(attributes))
+        case .exponentialHistogram(let stream): return .exponentialHistogram(stream, stream.bind(attributes))
+        }
+    }
 
     /// The stream's points at `time`, or `nil` when no series has any.
-    func collect(at time: UInt64) -> MetricPoints?
+    func collect(at time: UInt64) -> MetricPoints? {
+        switch self {
+        case .sum(let stream, let isMonotonic):
+            let points = stream.collect(at: time)
+            guard !points.isEmpty else { return nil }
+            return .sum(SumPoints(points: points.map(DefaultAggregation.numberPoint), temporality: stream.temporality, isMonotonic: isMonotonic))
+        case .lastValue(let stream):
+            let points = stream.collect(at: time)
+            return points.isEmpty ? nil : .gauge(points.map(DefaultAggregation.numberPoint))
+        case .explicitHistogram(let stream):
+            let points = stream.collect(at: time)
+            guard !points.isEmpty else { return nil }
+            return .histogram(HistogramPoints(points: points.map(DefaultAggregation.histogramPoint), temporality: stream.temporality))
+        case .exponentialHistogram(let stream):
+            let points = stream.collect(at: time)
+            guard !points.isEmpty else { return nil }
+            return .exponentialHistogram(ExponentialHistogramPoints(
+                points: points.map(DefaultAggregation.exponentialHistogramPoint), temporality: stream.temporality))
+        }
+    }
 }
 
-/// A sink over one ``MetricStream``, turning its points into the data model's.
-final class StreamSink<Cell: AggregatorCell>: MeasurementSink where Cell.Measurement: MetricValue {
-    typealias Value = Cell.Measurement
+/// One series of one stream, kept by a bound instrument: its cell, and its stream to count what the cell rejects.
+enum BoundSeries: Sendable {
+    case sum(MetricStream<SumCell>, SumCell)
+    case lastValue(MetricStream<LastValueCell>, LastValueCell)
+    case explicitHistogram(MetricStream<HistogramCell>, HistogramCell)
+    case exponentialHistogram(MetricStream<ExponentialHistogramCell>, ExponentialHistogramCell)
 
-    private let stream: MetricStream<Cell>
-    private let makePoints: @Sendable ([MetricStream<Cell>.Point], AggregationTemporality) -> MetricPoints
-
-    init(
-        stream: MetricStream<Cell>,
-        makePoints: @escaping @Sendable ([MetricStream<Cell>.Point], AggregationTemporality) -> MetricPoints
-    ) {
-        self.stream = stream
-        self.makePoints = makePoints
-    }
-
-    func record(_ value: Value, attributes: AttributeSet) {
-        stream.record(value, attributes: attributes)
-    }
-
-    func bind(_ attributes: AttributeSet) -> any AggregatorCell<Value> {
-        stream.bind(attributes)
-    }
-
-    func collect(at time: UInt64) -> MetricPoints? {
-        let points = stream.collect(at: time)
-        return points.isEmpty ? nil : makePoints(points, stream.temporality)
+    @inline(__always)
+    func record(_ value: NumberValue, exemplar: ExemplarCandidate?) {
+        switch self {
+        case .sum(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
+        case .lastValue(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
+        case .explicitHistogram(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
+        case .exponentialHistogram(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
+        }
     }
 }
 
@@ -48,36 +76,29 @@ enum DefaultAggregation {
     ///   - aggregation: The view's aggregation; `.default` takes the kind's, and for histograms the reader's
     ///     `histogramAggregation`.
     ///   - boundaries: The instrument's advised bucket boundaries.
-    static func sink<Value: MetricValue>(
-        _ type: Value.Type,
+    static func sink(
         kind: InstrumentKind,
+        isDouble: Bool,
         aggregation: View.Aggregation = .default,
         temporality: AggregationTemporality,
         histogramAggregation: HistogramAggregation = .explicitBucket,
         boundaries: [Double]?,
         cardinalityLimit: Int,
         startTime: UInt64
-    ) -> any MeasurementSink<Value> {
+    ) -> MeasurementSink {
         func stream<Cell: AggregatorCell>(_ make: @escaping @Sendable () -> Cell) -> MetricStream<Cell> {
             MetricStream(temporality: temporality, cardinalityLimit: cardinalityLimit, startTime: startTime, makeCell: make)
         }
         switch resolved(aggregation, kind: kind, histogramAggregation: histogramAggregation) {
         case .sum(let isMonotonic):
-            return StreamSink(stream: stream { SumCell<Value>() }) { points, temporality in
-                .sum(SumPoints(points: points.map(numberPoint), temporality: temporality, isMonotonic: isMonotonic))
-            }
+            return .sum(stream { SumCell(isDouble: isDouble) }, isMonotonic: isMonotonic)
         case .lastValue:
-            return StreamSink(stream: stream { LastValueCell<Value>() }) { points, _ in .gauge(points.map(numberPoint)) }
+            return .lastValue(stream { LastValueCell(isDouble: isDouble) })
         case .exponential(let state):
-            return StreamSink(stream: stream { ExponentialHistogramCell<Value>(state: state) }) { points, temporality in
-                .exponentialHistogram(
-                    ExponentialHistogramPoints(points: points.map(exponentialHistogramPoint), temporality: temporality))
-            }
+            return .exponentialHistogram(stream { ExponentialHistogramCell(state: state) })
         case .explicit(let viewBoundaries, let recordsMinMax):
             let state = ExplicitBucketHistogramState(boundariesOrDefault: viewBoundaries ?? boundaries, recordsMinMax: recordsMinMax)
-            return StreamSink(stream: stream { HistogramCell<Value>(state: state) }) { points, temporality in
-                .histogram(HistogramPoints(points: points.map(histogramPoint), temporality: temporality))
-            }
+            return .explicitHistogram(stream { HistogramCell(state: state) })
         }
     }
 
@@ -122,15 +143,13 @@ enum DefaultAggregation {
         }
     }
 
-    static func numberPoint<Value: MetricValue>(_ point: MetricStream<SumCell<Value>>.Point) -> NumberPoint {
-        NumberPoint(attributes: point.attributes, startTime: point.startTime, time: point.time, value: point.snapshot._numberValue)
+    static func numberPoint<Cell: AggregatorCell>(_ point: MetricStream<Cell>.Point) -> NumberPoint where Cell.Snapshot == NumberValue {
+        NumberPoint(
+            attributes: point.attributes, startTime: point.startTime, time: point.time, value: point.snapshot,
+            exemplars: point.exemplars)
     }
 
-    static func numberPoint<Value: MetricValue>(_ point: MetricStream<LastValueCell<Value>>.Point) -> NumberPoint {
-        NumberPoint(attributes: point.attributes, startTime: point.startTime, time: point.time, value: point.snapshot._numberValue)
-    }
-
-    static func histogramPoint<Value: MetricValue>(_ point: MetricStream<HistogramCell<Value>>.Point) -> HistogramPoint {
+    static func histogramPoint(_ point: MetricStream<HistogramCell>.Point) -> HistogramPoint {
         let snapshot = point.snapshot
         return HistogramPoint(
             attributes: point.attributes,
@@ -141,13 +160,12 @@ enum DefaultAggregation {
             min: snapshot.min,
             max: snapshot.max,
             boundaries: snapshot.boundaries,
-            bucketCounts: snapshot.bucketCounts
+            bucketCounts: snapshot.bucketCounts,
+            exemplars: point.exemplars
         )
     }
 
-    static func exponentialHistogramPoint<Value: MetricValue>(
-        _ point: MetricStream<ExponentialHistogramCell<Value>>.Point
-    ) -> ExponentialHistogramPoint {
+    static func exponentialHistogramPoint(_ point: MetricStream<ExponentialHistogramCell>.Point) -> ExponentialHistogramPoint {
         let snapshot = point.snapshot
         return ExponentialHistogramPoint(
             attributes: point.attributes,
@@ -161,7 +179,8 @@ enum DefaultAggregation {
             zeroCount: snapshot.zeroCount,
             zeroThreshold: snapshot.zeroThreshold,
             positive: .init(offset: Int32(clamping: snapshot.positiveOffset), counts: snapshot.positiveCounts),
-            negative: .init(offset: Int32(clamping: snapshot.negativeOffset), counts: snapshot.negativeCounts)
+            negative: .init(offset: Int32(clamping: snapshot.negativeOffset), counts: snapshot.negativeCounts),
+            exemplars: point.exemplars
         )
     }
 }

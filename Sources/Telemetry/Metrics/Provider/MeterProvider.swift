@@ -28,16 +28,20 @@ public final class MeterProvider: Sendable {
     ///   - views: What to make of selected instruments: other names, fewer attributes, other aggregations, or nothing.
     ///   - cardinalityLimit: The most series one stream keeps, the overflow series
     ///     `otel.metric.overflow=true` included; what does not fit is counted there.
+    ///   - exemplarFilter: Which measurements may be kept as exemplars, with the span they were recorded in: by
+    ///     default those recorded while a sampled span is active.
     ///   - logger: Where invalid instruments and failing callbacks are reported; by default the SDK's own logger.
     public init(
         resource: Resource = .detected(),
         readers: [any MetricReader] = [],
         views: [View] = [],
         cardinalityLimit: Int = MeterProvider.defaultCardinalityLimit,
+        exemplarFilter: ExemplarFilter = .traceBased,
         logger: Logger = TelemetryDiagnostics.logger
     ) {
         let state = MeterProviderState(
-            resource: resource, readers: readers, views: views, cardinalityLimit: cardinalityLimit, logger: logger)
+            resource: resource, readers: readers, views: views, cardinalityLimit: cardinalityLimit,
+            exemplarFilter: exemplarFilter, logger: logger)
         self.state = state
         for (index, reader) in readers.enumerated() {
             // Held strongly: a reader collects what the instruments record for as long as either lives, whether or
@@ -53,6 +57,8 @@ public final class MeterProvider: Sendable {
     public var readers: [any MetricReader] { state.readers }
     /// The views, in order.
     public var views: [View] { state.views }
+    /// Which measurements may be kept as exemplars.
+    public var exemplarFilter: ExemplarFilter { state.exemplarFilter }
 
     /// Returns a meter whose instruments carry the given instrumentation scope.
     ///
@@ -110,12 +116,21 @@ final class MeterProviderState: Sendable {
     let readers: [any MetricReader]
     let views: [View]
     let cardinalityLimit: Int
+    let exemplarFilter: ExemplarFilter
     let logger: Logger
     let startTime: UInt64
     let isShutdown = Atomic(false)
     private let registry = Mutex<(byKey: [Key: [Registration]], order: [Registration])>(([:], []))
 
-    init(resource: Resource, readers: [any MetricReader], views: [View], cardinalityLimit: Int, logger: Logger) {
+    init(
+        resource: Resource,
+        readers: [any MetricReader],
+        views: [View],
+        cardinalityLimit: Int,
+        exemplarFilter: ExemplarFilter,
+        logger: Logger
+    ) {
+        self.exemplarFilter = exemplarFilter
         self.resource = resource
         self.readers = readers
         self.views = views

@@ -20,6 +20,7 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         var startTime: UInt64
         var time: UInt64
         var snapshot: Cell.Snapshot
+        var exemplars: [Exemplar] = []
     }
 
     private struct Series {
@@ -65,14 +66,25 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     /// The number of series, the overflow series included.
     var seriesCount: Int { state.withLock { $0.series.count + ($0.overflow == nil ? 0 : 1) } }
 
-    /// Records `value` in the series of `attributes`.
-    func record(_ value: Cell.Measurement, attributes: AttributeSet) {
+    /// Records `value` in the series of `attributes`, and offers it to the series' exemplars when `exemplar` says so.
+    func record(_ value: NumberValue, attributes: AttributeSet, exemplar: ExemplarCandidate? = nil) {
         // Recorded under the lock, so that a delta collection never forgets a series between the lookup and the
         // measurement.
-        let accepted = state.withLock { state in
-            cell(for: attributes, in: &state).record(value)
+        guard let exemplar else {
+            let accepted = state.withLock { state in cell(for: attributes, in: &state).record(value) }
+            if !accepted { rejectedMeasurements.wrappingAdd(1, ordering: .relaxed) }
+            return
         }
-        if !accepted { rejectedMeasurements.wrappingAdd(1, ordering: .relaxed) }
+        let (series, accepted) = state.withLock { state -> (Cell, Bool) in
+            let series = cell(for: attributes, in: &state)
+            return (series, series.record(value))
+        }
+        guard accepted else {
+            rejectedMeasurements.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
+        // Outside the stream's lock: only the reservoir's is taken.
+        series.offerExemplar(value, candidate: exemplar)
     }
 
     /// The cell of `attributes`, kept for as long as the stream lives: for a bound handle, which records into it
@@ -90,8 +102,13 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     }
 
     /// Records `value` into `cell`, a bound series.
-    func record(_ value: Cell.Measurement, boundTo cell: Cell) {
-        if !cell.record(value) { rejectedMeasurements.wrappingAdd(1, ordering: .relaxed) }
+    @inline(__always)
+    func record(_ value: NumberValue, boundTo cell: Cell, exemplar: ExemplarCandidate?) {
+        guard cell.record(value) else {
+            rejectedMeasurements.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
+        if let exemplar { cell.offerExemplar(value, candidate: exemplar) }
     }
 
     private func cell(for attributes: AttributeSet, in state: inout State) -> Cell {
@@ -121,7 +138,9 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         var idle: [AttributeSet] = []
         for (attributes, cell) in cells {
             if let snapshot = cell.collect(reset: reset) {
-                points.append(Point(attributes: attributes, startTime: pointStart, time: time, snapshot: snapshot))
+                points.append(Point(
+                    attributes: attributes, startTime: pointStart, time: time, snapshot: snapshot,
+                    exemplars: cell.collectExemplars(seriesAttributes: attributes)))
             } else if reset {
                 idle.append(attributes)
             }
@@ -129,7 +148,9 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         var isOverflowIdle = false
         if let overflow {
             if let snapshot = overflow.collect(reset: reset) {
-                points.append(Point(attributes: Self.overflowAttributes, startTime: pointStart, time: time, snapshot: snapshot))
+                points.append(Point(
+                    attributes: Self.overflowAttributes, startTime: pointStart, time: time, snapshot: snapshot,
+                    exemplars: overflow.collectExemplars(seriesAttributes: Self.overflowAttributes)))
             } else {
                 isOverflowIdle = reset
             }

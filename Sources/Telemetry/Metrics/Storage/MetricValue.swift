@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A number an instrument records: `Int64` or `Double`.
 ///
 /// ```swift
@@ -18,8 +16,6 @@ public protocol MetricValue: Sendable, Comparable {
     var _numberValue: NumberValue { get }
     /// The number as a double, as histograms take it.
     var _doubleValue: Double { get }
-    /// Adds `value` to the number stored in `word`, ordered before the caller's later loads (acquire-release).
-    static func _add(_ value: Self, to word: borrowing Atomic<UInt64>)
     /// `lhs + rhs`, wrapping rather than trapping for integers.
     static func _sum(_ lhs: Self, _ rhs: Self) -> Self
     /// `lhs - rhs`, wrapping rather than trapping for integers.
@@ -43,11 +39,6 @@ extension Int64: MetricValue {
 
     public static var _zero: Int64 { 0 }
 
-    public static func _add(_ value: Int64, to word: borrowing Atomic<UInt64>) {
-        // Two's complement addition is the same operation on the unsigned bits; a sum past Int64.max wraps, as
-        // the integer counters of other SDKs do.
-        word.wrappingAdd(UInt64(bitPattern: value), ordering: .acquiringAndReleasing)
-    }
 }
 
 extension Double: MetricValue {
@@ -65,14 +56,4 @@ extension Double: MetricValue {
 
     public static var _zero: Double { 0 }
 
-    public static func _add(_ value: Double, to word: borrowing Atomic<UInt64>) {
-        var current = word.load(ordering: .relaxed)
-        while true {
-            let (exchanged, original) = word.compareExchange(
-                expected: current, desired: (Double(bitPattern: current) + value).bitPattern,
-                ordering: .acquiringAndReleasing)
-            if exchanged { return }
-            current = original
-        }
-    }
 }
