@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TelemetryOTLP", targets: ["TelemetryOTLP"]),
         .library(name: "TelemetryPrometheus", targets: ["TelemetryPrometheus"]),
         .library(name: "TelemetryTesting", targets: ["TelemetryTesting"]),
+        .library(name: "TelemetryResilience", targets: ["TelemetryResilience"]),
         .executable(name: "telemetrygen", targets: ["telemetrygen"]),
     ],
     dependencies: [
@@ -63,6 +64,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TelemetryResilience",
+            dependencies: [
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "TelemetryTesting",
             dependencies: [
                 "Telemetry",
@@ -85,6 +95,14 @@ let package = Package(
                 "TelemetryTesting",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "TelemetryResilienceTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryResilience",
+                "TelemetryTesting",
             ]
         ),
         .testTarget(

@@ -17,7 +17,9 @@ import Tracing
 /// - the message as the body;
 /// - the metadata of the handler, of the metadata provider and of the call, merged as swift-log merges them (the
 ///   call's wins, then the provider's), as attributes, nested dictionaries and arrays kept;
-/// - the `error:` of the call as `exception.type` and `exception.message`;
+/// - the `error:` of the call as `exception.type` and `exception.message`; for a ``TracedError``, also the span it
+///   was made in: as the record's trace context when the call is outside any span, else as `error.trace_id` and
+///   `error.span_id` attributes (see ``TracedError``);
 /// - with ``includesCodeLocation``, the call's `code.file.path`, `code.function.name` (qualified by the module) and
 ///   `code.line.number`;
 /// - the trace id, span id and trace flags of the span active in the current task.
@@ -74,13 +76,14 @@ public struct TelemetryLogHandler: LogHandler {
         record.body = .string(event.message.description)
         record.setTraceContext(from: context)
         // Room for every key but the provider's, whose count is unknown until called: one allocation, no regrowth.
-        let extraCount = metadata.count + (event.error == nil ? 0 : 2) + (includesCodeLocation ? 3 : 0)
+        let extraCount = metadata.count + (event.error == nil ? 0 : 4) + (includesCodeLocation ? 3 : 0)
             + (metadataProvider == nil ? 0 : 2)
         var attributes = AttributeCollector(
             limits: logger.provider.limits, callMetadata: event.metadata, extraCount: extraCount)
         if let error = event.error {
             attributes.add("exception.type", .string(String(reflecting: type(of: error))))
             attributes.add("exception.message", .string(String(describing: error)))
+            if let traced = error as? TracedError { record.adoptTraceContext(of: traced, into: &attributes) }
         }
         if let metadataProvider {
             // The trace context is already the record's own; the provider's copy of it would only repeat it.
