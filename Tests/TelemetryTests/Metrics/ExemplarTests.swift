@@ -79,18 +79,33 @@ struct ExemplarTests {
     }
 
     @Test("a bucket's exemplar is drawn from all its measurements, not always the first or the last")
-    func alignedReservoirIsUniform() throws {
-        let reader = ManualMetricReader()
-        let histogram = meter(reader, filter: .alwaysOn).makeHistogram(name: "latency", explicitBucketBoundaries: [])
-        var picks: Set<Double> = []
-        for _ in 0..<50 {
-            for value in 1...20 { histogram.record(Double(value)) }
-            let point = try #require(try histogramPoints(reader.collect(), "latency").first)
-            picks.formUnion(point.exemplars.map(\.value.doubleValue))
+    func alignedReservoirIsUniform() {
+        let reservoir = ExemplarReservoir(layout: .histogramBuckets([]), seed: 42)
+        let candidate = ExemplarCandidate(traceID: nil, spanID: nil, attributes: .empty)
+        var picks: [Double: Int] = [:]
+        for _ in 0..<2000 {
+            for value in 1...20 { reservoir.offer(.double(Double(value)), candidate: candidate) }
+            let kept = reservoir.collect(seriesAttributes: .empty, start: 0, end: .max)
+            #expect(kept.count == 1)
+            for exemplar in kept { picks[exemplar.value.doubleValue, default: 0] += 1 }
         }
-        // Kept with probability 1/20 each per round: after 50 rounds, seeing fewer than 5 of the 20 values is
-        // vanishingly unlikely for a uniform draw, and certain for one that keeps the first or the last.
-        #expect(picks.count >= 5)
+        // Uniform: each of the 20 values is kept about 100 times in 2000 rounds. Keeping the first or the last
+        // would give one value 2000 times.
+        #expect(picks.count == 20)
+        #expect(picks.values.allSatisfy { (50...160).contains($0) }, "\(picks.sorted { $0.key < $1.key })")
+    }
+
+    @Test("an exemplar taken after the collection's end waits for the next one; one before its start is dropped")
+    func exemplarInterval() throws {
+        let reservoir = ExemplarReservoir(layout: .fixedSize(1), seed: 1)
+        reservoir.offer(.int(1), candidate: ExemplarCandidate(traceID: nil, spanID: nil, attributes: .empty))
+        let taken = try #require(reservoir.collect(seriesAttributes: .empty, start: 0, end: .max).first?.time)
+        reservoir.offer(.int(2), candidate: ExemplarCandidate(traceID: nil, spanID: nil, attributes: .empty))
+        #expect(reservoir.collect(seriesAttributes: .empty, start: 0, end: taken - 1).isEmpty, "taken after the end")
+        #expect(reservoir.collect(seriesAttributes: .empty, start: 0, end: .max).map(\.value) == [.int(2)], "kept for the next")
+        reservoir.offer(.int(3), candidate: ExemplarCandidate(traceID: nil, spanID: nil, attributes: .empty))
+        #expect(reservoir.collect(seriesAttributes: .empty, start: .max, end: .max).isEmpty, "taken before the start")
+        #expect(reservoir.collect(seriesAttributes: .empty, start: 0, end: .max).isEmpty, "and dropped, not kept")
     }
 
     @Test("exemplars report once: each collection has those of its own interval, even with cumulative temporality")
@@ -132,14 +147,14 @@ struct ExemplarTests {
 
     @Test("a fixed size reservoir fills its slots, then keeps a uniform sample of its size")
     func fixedSizeReservoir() {
-        let reservoir = ExemplarReservoir(layout: .fixedSize(4))
+        let reservoir = ExemplarReservoir(layout: .fixedSize(4), seed: 7)
         let candidate = ExemplarCandidate(traceID: nil, spanID: nil, attributes: ["k": "v"])
         for value in 0..<3 { reservoir.offer(.int(Int64(value)), candidate: candidate) }
-        #expect(reservoir.collect(seriesAttributes: .empty).map(\.value) == [.int(0), .int(1), .int(2)])
+        #expect(reservoir.collect(seriesAttributes: .empty, start: 0, end: .max).map(\.value) == [.int(0), .int(1), .int(2)])
         var seen: Set<NumberValue> = []
         for _ in 0..<20 {
             for value in 0..<100 { reservoir.offer(.int(Int64(value)), candidate: candidate) }
-            let kept = reservoir.collect(seriesAttributes: ["k": "v"])
+            let kept = reservoir.collect(seriesAttributes: ["k": "v"], start: 0, end: .max)
             #expect(kept.count == 4)
             #expect(kept.allSatisfy { $0.filteredAttributes.isEmpty })
             seen.formUnion(kept.map(\.value))

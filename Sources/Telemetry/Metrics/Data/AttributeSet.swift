@@ -55,8 +55,10 @@ public struct AttributeSet: Sendable, Hashable {
         hasher.combine(storage.hash)
     }
 
-    // The precomputed hash is already a seeded SipHash of every attribute: a dictionary lookup mixes in its own seed
-    // instead of hashing it again, which would cost more than the rest of the lookup.
+    /// The set's hash for a dictionary or set of the given seed.
+    ///
+    /// The precomputed hash is already a seeded SipHash of every attribute: a lookup mixes in the table's seed
+    /// instead of hashing it again, which would cost more than the rest of the lookup.
     public func _rawHashValue(seed: Int) -> Int {
         var mixed = UInt64(bitPattern: Int64(storage.hash)) ^ UInt64(bitPattern: Int64(seed))
         mixed = (mixed ^ (mixed >> 33)) &* 0xff51_afd7_ed55_8ccd

@@ -5,7 +5,8 @@ import Tracing
 /// since the last collection.
 ///
 /// Made the first time a series is offered a measurement, so a series that never sees a sampled span costs nothing.
-/// Offering takes the reservoir's own lock, never the series' or the stream's.
+/// Counting an offer is one atomic increment; the reservoir's lock is taken only when the measurement replaces a
+/// slot, which for a busy series is rare (`size / seen`), so offers from many threads do not queue on it.
 ///
 /// The two reservoirs of the specification:
 /// - **fixed size**: `size` slots, filled in order, then each new measurement replaces a random slot with probability
@@ -29,88 +30,115 @@ final class ExemplarReservoir: Sendable {
         var attributes: AttributeSet
     }
 
-    private struct State {
-        var slots: [Slot?]
-        /// Measurements offered since the last collection, per slot group: one group for a fixed size reservoir,
-        /// one per bucket for an aligned one.
-        var seen: [UInt64]
-        var random: UInt64
-    }
-
     private let layout: Layout
-    private let state: Mutex<State>
+    private let slots: Mutex<[Slot?]>
+    /// Measurements offered since the last collection, per group: one group for a fixed size reservoir, one per
+    /// bucket for an aligned one.
+    private let seen: AtomicCounters
+    /// Mixed with the collection's number and the count of an offer to draw its random number: no generator state
+    /// is shared between threads, and each interval draws differently.
+    private let seed: UInt64
+    private let collections = Atomic<UInt64>(0)
 
-    init(layout: Layout) {
+    init(layout: Layout, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
         self.layout = layout
-        let slotCount: Int
-        let groups: Int
+        self.seed = seed
         switch layout {
         case .fixedSize(let size):
-            slotCount = max(1, size)
-            groups = 1
+            slots = Mutex(Array(repeating: nil, count: max(1, size)))
+            seen = AtomicCounters(count: 1)
         case .histogramBuckets(let boundaries):
-            slotCount = boundaries.count + 1
-            groups = slotCount
+            slots = Mutex(Array(repeating: nil, count: boundaries.count + 1))
+            seen = AtomicCounters(count: boundaries.count + 1)
         }
-        // Seeded once per reservoir; the generator only spreads replacements, it protects nothing.
-        state = Mutex(State(slots: Array(repeating: nil, count: slotCount), seen: Array(repeating: 0, count: groups),
-                            random: UInt64.random(in: 1...UInt64.max)))
     }
 
     /// Offers one measurement that passed the exemplar filter.
     func offer(_ value: NumberValue, candidate: ExemplarCandidate) {
-        let bucket: Int?
+        let seed = self.seed ^ Self.random(0, collections.load(ordering: .relaxed))
+        let slot: Int
         switch layout {
-        case .fixedSize: bucket = nil
-        case .histogramBuckets(let boundaries): bucket = ExplicitBucketHistogramState.bucketIndex(of: value.doubleValue, in: boundaries)
-        }
-        state.withLock { state in
-            let group = bucket ?? 0
-            state.seen[group] &+= 1
-            let seen = state.seen[group]
-            let slot: Int
-            if let bucket {
-                // One slot: the n-th measurement of the bucket replaces its exemplar with probability 1/n.
-                guard seen == 1 || Self.next(&state.random) % seen == 0 else { return }
-                slot = bucket
-            } else if seen <= UInt64(state.slots.count) {
-                slot = Int(seen - 1)
+        case .fixedSize(let size):
+            let count = seen.increment(0)
+            if count <= UInt64(size) {
+                slot = Int(count - 1)
             } else {
-                let pick = Self.next(&state.random) % seen
-                guard pick < UInt64(state.slots.count) else { return }
+                let pick = Self.random(seed, count) % count
+                guard pick < UInt64(size) else { return }
                 slot = Int(pick)
             }
-            state.slots[slot] = Slot(
-                // Read only for a measurement that is kept: most offers to a busy series are not.
-                exemplar: Exemplar(
-                    time: DefaultTracerClock.now.nanosecondsSinceEpoch, value: value, traceID: candidate.traceID,
-                    spanID: candidate.spanID),
-                attributes: candidate.attributes)
+        case .histogramBuckets(let boundaries):
+            let bucket = ExplicitBucketHistogramState.bucketIndex(of: value.doubleValue, in: boundaries)
+            // One slot: the n-th measurement of the bucket replaces its exemplar with probability 1/n.
+            let count = seen.increment(bucket)
+            guard count == 1 || Self.random(seed &+ UInt64(bucket), count) % count == 0 else { return }
+            slot = bucket
         }
+        // Read only for a measurement that is kept: most offers to a busy series are not.
+        let exemplar = Exemplar(
+            time: DefaultTracerClock.now.nanosecondsSinceEpoch, value: value, traceID: candidate.traceID,
+            spanID: candidate.spanID)
+        slots.withLock { $0[slot] = Slot(exemplar: exemplar, attributes: candidate.attributes) }
     }
 
-    /// The exemplars since the last collection, each with the attributes `seriesAttributes` leave out, and starts
-    /// over: every collection reports the exemplars of its own interval, whatever the temporality.
-    func collect(seriesAttributes: AttributeSet) -> [Exemplar] {
-        let slots = state.withLock { state -> [Slot] in
-            let taken = state.slots.compactMap { $0 }
-            guard !taken.isEmpty else { return [] }
-            for index in state.slots.indices { state.slots[index] = nil }
-            for index in state.seen.indices { state.seen[index] = 0 }
+    /// The exemplars taken up to `end`, each with the attributes `seriesAttributes` leave out, and starts over: every
+    /// collection reports the exemplars of its own interval, whatever the temporality.
+    ///
+    /// An exemplar taken after `end` belongs to the next interval: its measurement raced with this collection and
+    /// may be counted in the next point, so it stays for that point. One taken before `start` is dropped: the point
+    /// it would join begins after it.
+    func collect(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
+        let taken = slots.withLock { slots -> [Slot] in
+            var taken: [Slot] = []
+            for index in slots.indices {
+                guard let slot = slots[index], slot.exemplar.time <= end else { continue }
+                slots[index] = nil
+                if slot.exemplar.time >= start { taken.append(slot) }
+            }
+            seen.reset()
+            collections.wrappingAdd(1, ordering: .relaxed)
             return taken
         }
-        return slots.map { slot in
+        return taken.map { slot in
             var exemplar = slot.exemplar
             exemplar.filteredAttributes = slot.attributes.filter { seriesAttributes[$0] == nil }
             return exemplar
         }
     }
 
-    /// xorshift64*: a fast generator whose state lives under the reservoir's lock.
-    private static func next(_ state: inout UInt64) -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 0x2545_F491_4F6C_DD1D
+    /// SplitMix64 of the seed and the offer's count: a uniform draw per offer, without shared state.
+    private static func random(_ seed: UInt64, _ count: UInt64) -> UInt64 {
+        var mixed = seed &+ count &* 0x9E37_79B9_7F4A_7C15
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
+
+/// A fixed number of atomic counters, allocated once.
+///
+/// Unchecked: the pointer never changes after `init`, and everything reached through it is an `Atomic`.
+private final class AtomicCounters: @unchecked Sendable {
+    private let counters: UnsafeMutablePointer<Atomic<UInt64>>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        counters = .allocate(capacity: count)
+        for index in 0..<count { (counters + index).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        counters.deinitialize(count: count)
+        counters.deallocate()
+    }
+
+    /// Adds one to counter `index` and returns its new value.
+    func increment(_ index: Int) -> UInt64 {
+        counters[index].wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    func reset() {
+        for index in 0..<count { counters[index].store(0, ordering: .relaxed) }
     }
 }

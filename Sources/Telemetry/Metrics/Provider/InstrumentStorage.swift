@@ -46,6 +46,7 @@ final class SyncInstrumentStorage: Sendable {
     }
 
     func record(_ value: NumberValue, attributes: AttributeSet) {
+        guard !targets.isEmpty else { return }
         let exemplar = exemplarFilter.candidate(attributes: attributes)
         if let onlySink {
             onlySink.record(value, attributes: attributes, exemplar: exemplar)
@@ -93,8 +94,9 @@ final class BoundInstrumentStorage: Sendable {
 
     @inline(__always)
     func record(_ value: NumberValue) {
+        guard let first else { return }
         let exemplar = exemplarFilter.candidate(attributes: attributes)
-        first?.record(value, exemplar: exemplar)
+        first.record(value, exemplar: exemplar)
         if !others.isEmpty {
             for series in others { series.record(value, exemplar: exemplar) }
         }

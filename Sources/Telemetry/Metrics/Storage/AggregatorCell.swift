@@ -23,8 +23,9 @@ protocol AggregatorCell: AnyObject, Sendable {
     /// Offers a measurement that passed the exemplar filter to the series' reservoir.
     func offerExemplar(_ value: NumberValue, candidate: ExemplarCandidate)
 
-    /// The exemplars offered since the last call, with the attributes `seriesAttributes` leave out.
-    func collectExemplars(seriesAttributes: AttributeSet) -> [Exemplar]
+    /// The exemplars taken from `start` to `end`, with the attributes `seriesAttributes` leave out; those taken
+    /// after `end` wait for the next collection.
+    func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar]
 }
 
 extension NumberValue {
@@ -53,8 +54,8 @@ struct LazyExemplarReservoir: ~Copyable, Sendable {
         reservoir.offer(value, candidate: candidate)
     }
 
-    func collect(seriesAttributes: AttributeSet) -> [Exemplar] {
-        reservoir.load()?.collect(seriesAttributes: seriesAttributes) ?? []
+    func collect(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
+        reservoir.load()?.collect(seriesAttributes: seriesAttributes, start: start, end: end) ?? []
     }
 }
 
@@ -111,8 +112,8 @@ final class SumCell: AggregatorCell {
         exemplars.offer(value, candidate: candidate)
     }
 
-    func collectExemplars(seriesAttributes: AttributeSet) -> [Exemplar] {
-        exemplars.collect(seriesAttributes: seriesAttributes)
+    func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
+        exemplars.collect(seriesAttributes: seriesAttributes, start: start, end: end)
     }
 
     private func number(_ bits: UInt64) -> NumberValue {
@@ -152,8 +153,8 @@ final class LastValueCell: AggregatorCell {
         exemplars.offer(value, candidate: candidate)
     }
 
-    func collectExemplars(seriesAttributes: AttributeSet) -> [Exemplar] {
-        exemplars.collect(seriesAttributes: seriesAttributes)
+    func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
+        exemplars.collect(seriesAttributes: seriesAttributes, start: start, end: end)
     }
 }
 
@@ -187,8 +188,8 @@ final class HistogramCell: AggregatorCell {
         exemplars.offer(value, candidate: candidate)
     }
 
-    func collectExemplars(seriesAttributes: AttributeSet) -> [Exemplar] {
-        exemplars.collect(seriesAttributes: seriesAttributes)
+    func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
+        exemplars.collect(seriesAttributes: seriesAttributes, start: start, end: end)
     }
 }
 
@@ -223,7 +224,7 @@ final class ExponentialHistogramCell: AggregatorCell {
         exemplars.offer(value, candidate: candidate)
     }
 
-    func collectExemplars(seriesAttributes: AttributeSet) -> [Exemplar] {
-        exemplars.collect(seriesAttributes: seriesAttributes)
+    func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
+        exemplars.collect(seriesAttributes: seriesAttributes, start: start, end: end)
     }
 }

@@ -140,7 +140,7 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
             if let snapshot = cell.collect(reset: reset) {
                 points.append(Point(
                     attributes: attributes, startTime: pointStart, time: time, snapshot: snapshot,
-                    exemplars: cell.collectExemplars(seriesAttributes: attributes)))
+                    exemplars: cell.collectExemplars(seriesAttributes: attributes, start: pointStart, end: time)))
             } else if reset {
                 idle.append(attributes)
             }
@@ -150,7 +150,8 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
             if let snapshot = overflow.collect(reset: reset) {
                 points.append(Point(
                     attributes: Self.overflowAttributes, startTime: pointStart, time: time, snapshot: snapshot,
-                    exemplars: overflow.collectExemplars(seriesAttributes: Self.overflowAttributes)))
+                    exemplars: overflow.collectExemplars(
+                        seriesAttributes: Self.overflowAttributes, start: pointStart, end: time)))
             } else {
                 isOverflowIdle = reset
             }
