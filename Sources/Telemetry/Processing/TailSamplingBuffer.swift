@@ -27,9 +27,18 @@ struct TailSamplingBuffer {
         var droppedSpans = 0
     }
 
+    /// A trace handed to the policies, which run without the processor's lock: spans of it that end before the
+    /// decision is recorded wait here, and follow the decision.
+    private struct Deciding {
+        /// Spans handed to the policies with the trace, so that the late ones stay within the per-trace bound.
+        var handedOver: Int
+        var late: [RecordingSpan] = []
+    }
+
     /// What happens to a span that ended.
-    enum SpanOutcome {
-        /// Buffered, or dropped for a full trace; nothing to forward now.
+    enum SpanOutcome: Equatable {
+        /// Buffered (with its trace, or beside a trace being decided), or dropped for a full trace; nothing to
+        /// forward now.
         case buffered
         /// Its trace was decided before: forward it if kept.
         case decided(kept: Bool)
@@ -43,6 +52,7 @@ struct TailSamplingBuffer {
     /// stay in it until they reach the front, where they are skipped.
     private var arrivals: Deque<(traceID: TraceID, firstSeen: ContinuousClock.Instant)> = []
     private var decisions: [TraceID: Bool] = [:]
+    private var deciding: [TraceID: Deciding] = [:]
     private var decisionOrder: Deque<TraceID> = []
     private(set) var bufferedSpans = 0
     private(set) var droppedSpans = 0
@@ -70,18 +80,28 @@ struct TailSamplingBuffer {
         expire(at: now, into: &ready)
         let traceID = span.spanContext.traceID
         if let kept = decisions[traceID] { return .decided(kept: kept) }
+        if var trace = deciding[traceID] {
+            // Its policies are running on another thread (or further up this one): wait for their answer beside it.
+            if trace.handedOver + trace.late.count >= configuration.maxSpansPerTrace {
+                droppedSpans += 1
+            } else {
+                trace.late.append(span)
+                deciding[traceID] = trace
+            }
+            return .buffered
+        }
 
         if isLocalRoot {
             // The root is never dropped for space: it is what the latency policy measures, and it leaves at once.
             var trace = pending.removeValue(forKey: traceID) ?? Pending(firstSeen: now)
             bufferedSpans -= trace.spans.count
             trace.spans.append(span)
-            ready.append(Ready(trace: Self.trace(traceID, trace, root: span), trigger: .rootEnded))
+            handOver(Self.trace(traceID, trace, root: span), .rootEnded, into: &ready)
             return .buffered
         }
         if pending[traceID] == nil {
             while pending.count >= configuration.maxTraces, let oldest = popOldest() {
-                ready.append(Ready(trace: oldest, trigger: .bufferFull))
+                handOver(oldest, .bufferFull, into: &ready)
             }
             pending[traceID] = Pending(firstSeen: now)
             arrivals.append((traceID, now))
@@ -93,7 +113,7 @@ struct TailSamplingBuffer {
             return .buffered
         }
         while bufferedSpans >= configuration.maxBufferedSpans, let oldest = popOldest(sparing: traceID) {
-            ready.append(Ready(trace: oldest, trigger: .bufferFull))
+            handOver(oldest, .bufferFull, into: &ready)
         }
         guard bufferedSpans < configuration.maxBufferedSpans else {
             // Only this trace is left and it fills the buffer alone.
@@ -114,7 +134,7 @@ struct TailSamplingBuffer {
                 continue
             }
             guard now - trace.firstSeen >= configuration.maxWait else { return }
-            if let oldest = popOldest() { ready.append(Ready(trace: oldest, trigger: .timeout)) }
+            if let oldest = popOldest() { handOver(oldest, .timeout, into: &ready) }
         }
     }
 
@@ -129,8 +149,16 @@ struct TailSamplingBuffer {
         return nil
     }
 
+    /// Records the decision on a trace handed over in `ready`, and returns the spans of it that ended meanwhile: they
+    /// follow the decision. Later spans find the decision remembered, unless the processor is shut down.
+    mutating func finishDeciding(_ traceID: TraceID, kept: Bool) -> [RecordingSpan] {
+        let late = deciding.removeValue(forKey: traceID)?.late ?? []
+        if !isShutdown { remember(traceID, kept: kept) }
+        return late
+    }
+
     /// Remembers a decision, so that spans of the trace that end later follow it; the oldest are forgotten first.
-    mutating func remember(_ traceID: TraceID, kept: Bool) {
+    private mutating func remember(_ traceID: TraceID, kept: Bool) {
         guard configuration.decisionCacheSize > 0 else { return }
         if decisions.updateValue(kept, forKey: traceID) == nil {
             decisionOrder.append(traceID)
@@ -143,7 +171,7 @@ struct TailSamplingBuffer {
     /// Stops taking spans and hands over every pending trace.
     mutating func shutDown(into ready: inout [Ready]) {
         isShutdown = true
-        while let oldest = popOldest() { ready.append(Ready(trace: oldest, trigger: .shutdown)) }
+        while let oldest = popOldest() { handOver(oldest, .shutdown, into: &ready) }
         arrivals.removeAll()
     }
 
@@ -153,6 +181,13 @@ struct TailSamplingBuffer {
         guard arrivals.count > 2 * configuration.maxTraces else { return }
         let pending = self.pending
         arrivals = Deque(arrivals.filter { pending[$0.traceID]?.firstSeen == $0.firstSeen })
+    }
+
+    /// Moves a trace to `ready` and marks it as being decided, so that its spans that end before the decision is
+    /// recorded wait for it instead of starting a new trace.
+    private mutating func handOver(_ trace: TailSampledTrace, _ trigger: Trigger, into ready: inout [Ready]) {
+        deciding[trace.traceID] = Deciding(handedOver: trace.spans.count + trace.droppedSpanCount)
+        ready.append(Ready(trace: trace, trigger: trigger))
     }
 
     /// Removes and returns the oldest pending trace other than `spared`.

@@ -1,8 +1,9 @@
 /// One rule of a ``TailSamplingProcessor``: given a whole local trace, keep it, drop it, or leave it to the next rule.
 ///
 /// The processor asks its policies in order and the first that answers decides; a trace no policy answers for is
-/// dropped. Policies run under the processor's lock, on the thread that ended the trace's last span: they must be
-/// fast, must not block, and must be safe to call from many threads.
+/// dropped. Policies run on the thread that ended the trace's last span, without the processor's lock, so a policy
+/// may read spans and even end spans of its own; still, the thread is the caller's, so they must be fast, must not
+/// block, and must be safe to call from many threads.
 ///
 /// ```swift
 /// struct KeepCheckout: TailSamplingPolicy {

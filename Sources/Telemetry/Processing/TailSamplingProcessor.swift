@@ -29,11 +29,22 @@ import Tracing
 /// spans, so it would drop what this processor keeps. The processor forwards kept spans as they are; it does not
 /// change their flags or trace state.
 ///
+/// That includes a head sampler's threshold: spans sampled by ``ProbabilitySampler`` or ``AdaptiveRateSampler`` carry
+/// `ot=th:…` for the head probability alone. When a ``ProbabilityPolicy`` or ``LatencyPolicy`` then keeps a fraction
+/// of them, a backend that weighs spans by `th` counts each kept trace as standing for fewer traces than it does
+/// (with `AlwaysOnSampler`'s absent `th`, backends know the probability is unknown instead). The processor logs one
+/// warning the first time it keeps such a trace with a probability below 1; it cannot know the head sampler sooner.
+///
 /// ## How a trace is decided
 /// The local root is the span whose parent is remote or absent. When it ends, the policies are asked in order; the
 /// first that answers decides, and a trace none answers for is dropped. Spans of the trace that end afterwards
 /// follow the remembered decision (the last ``Configuration/decisionCacheSize`` decisions are remembered). Every
 /// `onStart` is passed on at once; `onEnd` is passed on only for kept traces.
+///
+/// Policies run on the thread that ended the trace's last span (or that found its wait over), without the
+/// processor's lock: other threads keep ending spans meanwhile, and a policy may end spans itself. Spans of the trace
+/// that end while its policies run wait beside it and follow the decision. ``shutdown()`` waits for decisions and
+/// forwards in progress on other threads before it shuts the downstream processor down.
 ///
 /// ## Memory
 /// Every bound has a default and every loss is counted in ``tailSamplingStatistics``:
@@ -120,6 +131,9 @@ public final class TailSamplingProcessor: SpanProcessor {
     private let metrics: TailSamplingMetrics?
     private let stopped = OneShotSignal()
     private let isShutdown = Atomic<Bool>(false)
+    /// Calls that took traces or kept spans from the buffer and have not yet handed them downstream.
+    private let forwards = InFlightCount()
+    private let warnedHeadThreshold = Atomic<Bool>(false)
 
     /// Creates a processor that forwards the spans of kept traces to `downstream`.
     ///
@@ -169,28 +183,35 @@ public final class TailSamplingProcessor: SpanProcessor {
     public func onEnd(_ span: RecordingSpan) {
         let isLocalRoot = span.parentSpanID == nil || span.parentIsRemote
         let now = clock.now
-        let (outcome, batch) = buffer.withLock { buffer -> (TailSamplingBuffer.SpanOutcome, DecidedBatch) in
+        let (outcome, ready, droppedSpans, forwarding) = buffer.withLock {
+            buffer -> (TailSamplingBuffer.SpanOutcome, [TailSamplingBuffer.Ready], Int, Bool) in
             var ready: [TailSamplingBuffer.Ready] = []
             let droppedBefore = buffer.droppedSpans
             let outcome = buffer.spanEnded(span, isLocalRoot: isLocalRoot, at: now, ready: &ready)
-            var batch = decide(ready, in: &buffer)
-            batch.droppedSpans = buffer.droppedSpans - droppedBefore
-            return (outcome, batch)
+            // Counted under the lock that shutdown marks the buffer shut under: a forward either starts before
+            // shutdown takes the lock, and shutdown waits for it, or finds the buffer shut and forwards nothing.
+            let forwarding = !ready.isEmpty || outcome == .decided(kept: true)
+            if forwarding { forwards.enter() }
+            return (outcome, ready, buffer.droppedSpans - droppedBefore, forwarding)
         }
-        finish(batch)
-        if case .decided(kept: true) = outcome { downstream.onEnd(span) }
+        decideAndForward(ready, droppedSpans: droppedSpans)
+        if outcome == .decided(kept: true) { downstream.onEnd(span) }
+        if forwarding { forwards.leave() }
     }
 
     /// Decides the traces whose wait ran out. The background loop calls it at each deadline; call it yourself to
     /// decide them now, for example after moving a test clock.
     public func decideExpiredTraces() {
         let now = clock.now
-        let batch = buffer.withLock { buffer -> DecidedBatch in
+        let ready = buffer.withLock { buffer -> [TailSamplingBuffer.Ready] in
             var ready: [TailSamplingBuffer.Ready] = []
             buffer.expire(at: now, into: &ready)
-            return decide(ready, in: &buffer)
+            if !ready.isEmpty { forwards.enter() }
+            return ready
         }
-        finish(batch)
+        guard !ready.isEmpty else { return }
+        decideAndForward(ready, droppedSpans: 0)
+        forwards.leave()
     }
 
     /// Runs the downstream processor's background work and decides traces whose wait runs out, until ``shutdown()``.
@@ -207,17 +228,30 @@ public final class TailSamplingProcessor: SpanProcessor {
         try await downstream.forceFlush()
     }
 
-    /// Decides every trace still waiting on what it has, forwards the kept ones, then shuts the downstream processor
-    /// down. Spans that end afterwards are dropped and counted.
+    /// Decides every trace still waiting on what it has, forwards the kept ones, waits for the forwards other threads
+    /// have begun, then shuts the downstream processor down. Spans that end afterwards are dropped and counted.
+    ///
+    /// The wait for other threads' forwards ends early if the calling task is cancelled, as a shutdown that ran out
+    /// of time is; what they forward afterwards then meets a downstream processor that is shut down.
     public func shutdown() async throws {
         guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let batch = buffer.withLock { buffer -> DecidedBatch in
+        defer { stopped.fire() }
+        let ready = buffer.withLock { buffer -> [TailSamplingBuffer.Ready] in
             var ready: [TailSamplingBuffer.Ready] = []
             buffer.shutDown(into: &ready)
-            return decide(ready, in: &buffer)
+            return ready
         }
-        finish(batch)
-        defer { stopped.fire() }
+        decideAndForward(ready, droppedSpans: 0)
+        // Threads that took traces or kept spans from the buffer before it was shut may still be running policies or
+        // handing spans downstream: the downstream processor must not shut down under them.
+        let inFlight = forwards.count
+        if inFlight > 0 {
+            logger.debug(
+                "Tail sampling shutdown waits for forwards in flight on other threads",
+                metadata: ["forwards": "\(inFlight)"]
+            )
+            await forwards.drained()
+        }
         try await downstream.shutdown()
     }
 
@@ -225,53 +259,62 @@ public final class TailSamplingProcessor: SpanProcessor {
         downstream.dropRemaining(reason: reason)
     }
 
-    /// What one call decided, to count and forward once the buffer's lock is released.
-    private struct DecidedBatch {
-        var forward: [RecordingSpan] = []
-        var decisions: [(policy: String, kept: Bool, trigger: TailSamplingBuffer.Trigger)] = []
-        var droppedSpans = 0
+    /// One trace's decision, to count once it is recorded.
+    private struct Decision {
+        var policy: String
+        var kept: Bool
+        var trigger: TailSamplingBuffer.Trigger
+        /// Whether the deciding policy keeps only a fraction of what it sees.
+        var isProbabilistic: Bool
     }
 
-    /// Applies the policies to `ready` and remembers their decisions. Runs under the buffer's lock, so that a span
-    /// ending meanwhile finds its trace either pending or decided, never in between.
-    private func decide(_ ready: [TailSamplingBuffer.Ready], in buffer: inout TailSamplingBuffer) -> DecidedBatch {
-        var batch = DecidedBatch()
-        for item in ready {
-            var decision = TailSamplingDecision.drop
-            var policyName = "none"
+    /// Asks the policies about each trace in `ready`, records the decisions, counts them with `droppedSpans`, and
+    /// forwards the kept traces with the spans of them that ended meanwhile.
+    ///
+    /// The policies run without the buffer's lock: a policy may be slow, may read spans (each behind its own lock),
+    /// and may end spans itself, which calls ``onEnd(_:)`` again. Until the decision is recorded, spans of a trace
+    /// being decided wait beside it in the buffer rather than starting a new trace.
+    private func decideAndForward(_ ready: [TailSamplingBuffer.Ready], droppedSpans: Int) {
+        guard !ready.isEmpty || droppedSpans > 0 else { return }
+        let decisions = ready.map { item -> Decision in
             for policy in policies {
                 if let answer = policy.decide(item.trace) {
-                    decision = answer
-                    policyName = policy.name
-                    break
+                    return Decision(
+                        policy: policy.name, kept: answer == .keep, trigger: item.trigger,
+                        isProbabilistic: Self.isProbabilistic(policy))
                 }
             }
-            let kept = decision == .keep
-            if !buffer.isShutdown { buffer.remember(item.trace.traceID, kept: kept) }
-            if kept { batch.forward.append(contentsOf: item.trace.spans) }
-            batch.decisions.append((policyName, kept, item.trigger))
+            return Decision(policy: "none", kept: false, trigger: item.trigger, isProbabilistic: false)
         }
-        return batch
+        let late = ready.isEmpty ? [] : buffer.withLock { buffer in
+            zip(ready, decisions).map { item, decision in buffer.finishDeciding(item.trace.traceID, kept: decision.kept) }
+        }
+        count(decisions, droppedSpans: droppedSpans)
+        for ((item, decision), lateSpans) in zip(zip(ready, decisions), late) where decision.kept {
+            if decision.isProbabilistic { warnIfHeadThreshold(item.trace) }
+            for span in item.trace.spans { downstream.onEnd(span) }
+            for span in lateSpans { downstream.onEnd(span) }
+        }
     }
 
-    /// Counts a batch's decisions and drops, and forwards its kept spans.
-    private func finish(_ batch: DecidedBatch) {
-        guard !batch.decisions.isEmpty || batch.droppedSpans > 0 else { return }
+    /// Counts decisions and drops in the statistics and metrics, and logs the first drop.
+    private func count(_ decisions: [Decision], droppedSpans: Int) {
+        guard !decisions.isEmpty || droppedSpans > 0 else { return }
         let firstDrop = counts.withLock { counts -> Bool in
-            for decision in batch.decisions {
+            for decision in decisions {
                 if decision.kept { counts.tracesKept += 1 } else { counts.tracesDropped += 1 }
                 if decision.trigger != .rootEnded { counts.tracesDecidedEarly += 1 }
                 counts.decisionsByPolicy[decision.policy, default: .init()].add(kept: decision.kept)
             }
-            let first = counts.spansDropped == 0 && batch.droppedSpans > 0
-            counts.spansDropped += batch.droppedSpans
+            let first = counts.spansDropped == 0 && droppedSpans > 0
+            counts.spansDropped += droppedSpans
             return first
         }
         if let metrics {
-            for decision in batch.decisions {
+            for decision in decisions {
                 metrics.recordDecision(policy: decision.policy, kept: decision.kept, trigger: decision.trigger)
             }
-            if batch.droppedSpans > 0 { metrics.recordDroppedSpans(batch.droppedSpans) }
+            if droppedSpans > 0 { metrics.recordDroppedSpans(droppedSpans) }
         }
         if firstDrop {
             logger.warning(
@@ -282,7 +325,28 @@ public final class TailSamplingProcessor: SpanProcessor {
                 ]
             )
         }
-        for span in batch.forward { downstream.onEnd(span) }
+    }
+
+    /// Whether `policy` is one of this module's that keeps only a fraction of the traces it decides.
+    private static func isProbabilistic(_ policy: any TailSamplingPolicy) -> Bool {
+        if let policy = policy as? ProbabilityPolicy { return policy.probability < 1 }
+        if let policy = policy as? LatencyPolicy { return policy.probability < 1 }
+        return false
+    }
+
+    /// Warns once when a trace kept at a tail probability below 1 carries a head sampler's `th`: the processor
+    /// forwards spans as they are, so a backend weighing them by `th` counts them as standing for fewer traces than
+    /// they do. The trace state cannot be known before spans arrive, hence a warning here rather than at init.
+    private func warnIfHeadThreshold(_ trace: TailSampledTrace) {
+        guard !warnedHeadThreshold.load(ordering: .relaxed) else { return }
+        let traceState = (trace.localRoot ?? trace.spans.first)?.spanContext.traceState ?? TraceState()
+        guard OTelTraceStateValue(traceState).threshold != nil,
+            !warnedHeadThreshold.exchange(true, ordering: .relaxed)
+        else { return }
+        logger.warning(
+            "Tail sampling keeps traces with a probability below 1, but their spans carry the head sampler's ot=th threshold, which does not include it: backends that weigh spans by th will undercount these traces. Use a head sampler that writes no threshold (AlwaysOnSampler) or weigh tail-sampled traces yourself.",
+            metadata: ["tracestate": "\(traceState.header)"]
+        )
     }
 
     /// Sleeps until the oldest trace's deadline, decides what expired, and repeats until shutdown.
@@ -372,6 +436,47 @@ private struct TailSamplingMetrics: Sendable {
 
     func recordDroppedSpans(_ count: Int) {
         droppedSpans.add(Int64(count))
+    }
+}
+
+/// Counts calls that are forwarding spans downstream, so that shutdown can wait until none is, without blocking a
+/// thread. Calls enter before shutdown marks the buffer shut (under its lock) and none enters afterwards, so once the
+/// count reaches zero during shutdown it stays there.
+private final class InFlightCount: Sendable {
+    private let value = Atomic<Int>(0)
+    /// Set when shutdown starts waiting, so that the common path, leaving while nobody waits, takes no lock.
+    private let draining = Atomic<Bool>(false)
+    private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+    var count: Int { value.load(ordering: .sequentiallyConsistent) }
+
+    func enter() {
+        value.wrappingAdd(1, ordering: .sequentiallyConsistent)
+    }
+
+    func leave() {
+        // Sequentially consistent with `drained`'s store and load: either this sees `draining` set and resumes the
+        // waiter, or `drained` sees the count at zero and does not wait.
+        let remaining = value.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
+        guard remaining == 0, draining.load(ordering: .sequentiallyConsistent) else { return }
+        waiter.withLock { $0.take() }?.resume()
+    }
+
+    /// Returns when the count is zero, or when the calling task is cancelled. One caller at a time: shutdown.
+    func drained() async {
+        draining.store(true, ordering: .sequentiallyConsistent)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let returnsNow = waiter.withLock { waiter -> Bool in
+                    if value.load(ordering: .sequentiallyConsistent) == 0 || Task.isCancelled { return true }
+                    waiter = continuation
+                    return false
+                }
+                if returnsNow { continuation.resume() }
+            }
+        } onCancel: {
+            waiter.withLock { $0.take() }?.resume()
+        }
     }
 }
 

@@ -73,13 +73,19 @@ struct AdaptiveRateState {
     }
 
     /// Ends the window: every key's rate estimate takes in what the window saw, and its probability follows.
+    ///
+    /// Windows close only when a root arrives, so one call may end many: after an hour without roots, a key that had
+    /// one in the first window has been idle for all the others, and idleness is counted in windows elapsed.
     private mutating func closeWindow(at now: ContinuousClock.Instant) {
+        // Clamped before the conversion, which would trap beyond Int's range; more than enough to evict.
+        let windows = max(1, Int(min((now - windowStart) / interval, Double(Self.idleWindowsBeforeEviction))))
         for key in Array(entries.keys) {
             guard var entry = entries[key] else { continue }
             let elapsed = max(now - entry.since, Self.minimumElapsed)
             let observed = Double(entry.arrivals) / elapsed.inSeconds
             let rate = entry.rate.map { Self.smoothing * observed + (1 - Self.smoothing) * $0 } ?? observed
-            entry.idleWindows = entry.arrivals == 0 ? entry.idleWindows + 1 : 0
+            // Roots in the window that closed first keep the key busy there; every later window elapsed was idle.
+            entry.idleWindows = entry.arrivals == 0 ? entry.idleWindows + windows : windows - 1
             if entry.idleWindows >= Self.idleWindowsBeforeEviction {
                 entries[key] = nil
                 continue

@@ -15,10 +15,12 @@ import Synchronization
 /// by how many it stands for, even though the probability changes over time.
 ///
 /// A span with a valid parent, local or remote, follows the parent's sampled flag and passes its threshold on, so
-/// only the traces this service starts are rated.
+/// only the traces this service starts are rated. A root (no valid parent) starts a fresh trace state, as
+/// ``ProbabilitySampler``'s roots do: `ot=th:…` when sampled, nothing when dropped.
 ///
 /// Memory is bounded: at most ``maxKeys`` keys are tracked (by default 100). Once they are taken, new keys share the
-/// last slot, ``overflowKey``, and its target. A key with no root span for 10 windows in a row gives its slot back.
+/// last slot, ``overflowKey``, and its target. A key with no root span for 10 windows in a row (counted in time, so
+/// a key idle for an hour is evicted at the next root of any key) gives its slot back.
 ///
 /// It can only be configured in code: `OTEL_TRACES_SAMPLER` has no name for it in the specification.
 ///
@@ -30,6 +32,9 @@ import Synchronization
 /// ```
 public final class AdaptiveRateSampler: Sampler {
     /// The key that every key beyond ``maxKeys`` shares.
+    ///
+    /// It is an ordinary key in the table: if your key closure returns this string, those roots are rated in the
+    /// overflow slot, together with (and sharing one target with) the keys beyond the limit.
     public static let overflowKey = "otel.sampling.overflow"
     /// The smallest probability the sampler applies, so that even the busiest key is sampled now and then.
     public static let minimumProbability = 1e-6
@@ -45,7 +50,6 @@ public final class AdaptiveRateSampler: Sampler {
     private let key: @Sendable (SamplingParameters) -> String
     private let clock: any TelemetryClock
     private let state: Mutex<AdaptiveRateState>
-    private let warning: OnceWarning
 
     /// Creates the sampler.
     ///
@@ -56,7 +60,8 @@ public final class AdaptiveRateSampler: Sampler {
     ///   - maxKeys: The most keys tracked, the overflow key included; at least 2, by default 100.
     ///   - precision: Hex digits of the recorded threshold, from 1 to 14; by default the specification's 4.
     ///   - clock: What windows are measured by; tests pass `TelemetryTesting`'s `TestClock`.
-    ///   - logger: Where the specification's compatibility warning goes, once (see ``ProbabilitySampler``).
+    ///   - logger: Unused, kept so that code written for ``ProbabilitySampler``'s parameters compiles: the sampler
+    ///     rates roots only, whose trace ids this SDK generated random, so the compatibility warning never applies.
     ///   - key: The key a root span is rated under; by default its name. Keep its values few: span names with ids in
     ///     them would fill the table at once.
     /// - Throws: ``TelemetryConfigurationError`` when a value is out of range.
@@ -85,7 +90,6 @@ public final class AdaptiveRateSampler: Sampler {
         self.maxKeys = maxKeys
         self.key = key
         self.clock = clock
-        self.warning = OnceWarning(logger: logger, sampler: "AdaptiveRateSampler")
         self.state = Mutex(
             AdaptiveRateState(
                 target: tracesPerSecond, interval: adjustmentInterval, maxKeys: maxKeys, precision: precision, now: clock.now))
@@ -96,14 +100,9 @@ public final class AdaptiveRateSampler: Sampler {
             return ConsistentSampling.followParent(parent, parameters)
         }
         let key = self.key(parameters)
-        let traceState = OTelTraceStateValue(parameters.parentTraceState)
-        let randomness = ConsistentSampling.randomness(parameters, state: traceState, warning: warning)
         let now = clock.now
-        let threshold = state.withLock { $0.decide(key: key, randomness: randomness, at: now) }
-        guard let threshold else { return SamplingResult(decision: .drop, traceState: parameters.parentTraceState) }
-        var sampledState = traceState
-        sampledState.threshold = threshold
-        return SamplingResult(decision: .recordAndSample, traceState: sampledState.applied(to: parameters.parentTraceState))
+        let threshold = state.withLock { $0.decide(key: key, randomness: ConsistentSampling.rootRandomness(parameters), at: now) }
+        return ConsistentSampling.rootResult(threshold: threshold)
     }
 
     /// The probability roots of `key` are sampled with now, or `nil` when the key is not tracked (its roots then go

@@ -57,6 +57,23 @@ enum ConsistentSampling {
         )
     }
 
+    /// The randomness of a root: the trace id's right-most 7 bytes, which this SDK's generator made random.
+    ///
+    /// A root is a span without a valid parent. An invalid parent's trace state is not read, not even its `rv`: the
+    /// W3C rule is that `tracestate` is ignored when `traceparent` is not valid.
+    static func rootRandomness(_ parameters: SamplingParameters) -> UInt64 {
+        parameters.traceID.low & randomnessMask
+    }
+
+    /// The result for a root sampled with `threshold`, or dropped (`nil`): a fresh trace state, with `ot=th:…` when
+    /// sampled and empty when dropped, since a root has no parent state to pass on.
+    static func rootResult(threshold: SamplingThreshold?) -> SamplingResult {
+        guard let threshold else { return SamplingResult(decision: .drop, traceState: TraceState()) }
+        var state = OTelTraceStateValue(TraceState())
+        state.threshold = threshold
+        return SamplingResult(decision: .recordAndSample, traceState: state.applied(to: TraceState()))
+    }
+
     /// The valid parent of the span being sampled, if any.
     static func validParent(_ parameters: SamplingParameters) -> SpanContext? {
         guard let parent = parameters.parentSpanContext, parent.isValid else { return nil }

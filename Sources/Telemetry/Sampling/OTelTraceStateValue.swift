@@ -44,7 +44,12 @@ struct OTelTraceStateValue {
     }
 
     /// `traceState` with this `ot` member: moved to the front when it changed, removed when it is empty, and left
-    /// where it was when nothing changed. A member the W3C grammar or length limit rejects leaves the state as it was.
+    /// where it was when nothing changed.
+    ///
+    /// When the W3C grammar or length limit (256 characters) rejects the new member, as a `th` added to a long `ot`
+    /// value can make it, the member is written without `th`; a threshold that describes another decision must not
+    /// stay behind, while no threshold only means an unknown probability. Should that be rejected too, the `ot`
+    /// member is removed.
     func applied(to traceState: TraceState) -> TraceState {
         var members: [String] = []
         if let threshold { members.append("th:\(threshold.encoded)") }
@@ -54,8 +59,12 @@ struct OTelTraceStateValue {
         var result = traceState
         if members.isEmpty {
             result.removeValue(forKey: Self.key)
-        } else {
-            result.setValue(value, forKey: Self.key)
+            return result
+        }
+        if result.setValue(value, forKey: Self.key) { return result }
+        let withoutThreshold = otherMembers.joined(separator: ";")
+        if threshold == nil || withoutThreshold.isEmpty || !result.setValue(withoutThreshold, forKey: Self.key) {
+            result.removeValue(forKey: Self.key)
         }
         return result
     }

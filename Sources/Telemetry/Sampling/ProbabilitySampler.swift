@@ -86,11 +86,12 @@ public struct ProbabilitySampler: Sampler {
     }
 
     public func shouldSample(_ parameters: SamplingParameters) -> SamplingResult {
-        if parameters.parentSpanContext == nil {
-            let sampled = threshold.shouldSample(randomness: parameters.traceID.low & ConsistentSampling.randomnessMask)
+        // A root is a span without a valid parent, as for every sampler here (ConsistentSampling.rootRandomness).
+        if ConsistentSampling.validParent(parameters) == nil {
+            let sampled = threshold.shouldSample(randomness: ConsistentSampling.rootRandomness(parameters))
             return sampled
                 ? SamplingResult(decision: .recordAndSample, traceState: sampledRootState)
-                : SamplingResult(decision: .drop)
+                : SamplingResult(decision: .drop, traceState: TraceState())
         }
         let state = OTelTraceStateValue(parameters.parentTraceState)
         let randomness = ConsistentSampling.randomness(parameters, state: state, warning: warning)

@@ -42,9 +42,14 @@ public struct SamplingThreshold: Hashable, Sendable, Comparable, CustomStringCon
 
     /// The threshold that samples with `probability`, rounded to `precision` significant hex digits.
     ///
-    /// Rounding follows the specification: the threshold is rounded to the nearest value with `precision` hex
-    /// digits, and for small probabilities each leading `f` digit earns one more digit, so that the precision
-    /// applies to the digits that matter. Probability 1 is `0`; probabilities below 2⁻⁵⁶ round up to 2⁻⁵⁶.
+    /// The threshold is rounded to the nearest value with `precision` hex digits, and each leading `f` or `0` digit
+    /// earns one more, so that the precision applies to the digits that carry information: small probabilities put
+    /// leading `f`s in the threshold, probabilities near 1 leading `0`s. 0.01 at precision 4 is `fd70a` and 0.99 is
+    /// `028f6`; 0.999999 is `000010c7`, where four digits alone would round to `0`, sampling everything.
+    /// The specification's illustration adds digits for small probabilities only; the symmetric rule is the one of
+    /// the Collector's `pkg/sampling` (which the specification points to for integer arithmetic) and of the Go SDK's
+    /// consistent sampler, so the encodings agree with theirs. Probability 1 is `0`; probabilities below 2⁻⁵⁶ round up
+    /// to 2⁻⁵⁶.
     ///
     /// - Parameters:
     ///   - probability: From 2⁻⁵⁶ to 1. Zero is not a probability here: never sampling is ``AlwaysOffSampler``.
@@ -70,11 +75,14 @@ public struct SamplingThreshold: Hashable, Sendable, Comparable, CustomStringCon
         let kept = (probability * 72_057_594_037_927_936.0).rounded(.toNearestOrEven)
         let keptCount = kept < 1 ? 1 : UInt64(kept)
         let exact = keptCount >= randomnessRange ? 0 : randomnessRange - keptCount
-        // Small probabilities put leading f digits in the threshold, which carry no information: one extra digit for
-        // each factor of 16 below 1, as the specification's frexp-based rule does.
-        let exponent = probability.exponent  // p = m × 2^exponent with 1 ≤ m < 2, so frexp's is exponent + 1.
-        let extra = exponent >= 0 ? 0 : Int(-(exponent + 1)) / 4
-        let digits = min(14, precision + extra)
+        // Leading f digits (small p) and leading 0 digits (p near 1) carry no information: one extra digit for each
+        // factor of 16 that p, or 1 - p, is below 1, counted on frexp's exponent as the specification's rule counts
+        // it. 1 - p is exact for p ≥ 1/2, the only case where it can earn a digit.
+        func extraDigits(_ value: Double) -> Int {
+            let exponent = value.exponent  // value = m × 2^exponent with 1 ≤ m < 2, so frexp's is exponent + 1.
+            return exponent >= 0 ? 0 : Int(-(exponent + 1)) / 4
+        }
+        let digits = min(14, precision + max(extraDigits(probability), extraDigits(1 - probability)))
         guard digits < 14 else { return SamplingThreshold(uncheckedRawValue: exact) }
         let unit = UInt64(1) << UInt64(4 * (14 - digits))
         var rounded = (exact / unit) * unit

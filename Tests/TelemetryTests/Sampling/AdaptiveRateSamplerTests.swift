@@ -119,3 +119,51 @@ struct AdaptiveRateSamplerTests {
         #expect(throws: TelemetryConfigurationError.self) { try AdaptiveRateSampler(tracesPerSecond: 1, precision: 0) }
     }
 }
+
+@Suite("Adaptive rate sampler: idle keys and roots")
+struct AdaptiveRateSamplerIdleTests {
+    @Test("idleness is counted in windows elapsed: a key silent for an hour is evicted at the next root of any key")
+    func idleByElapsedTime() throws {
+        let clock = TestClock()
+        let sampler = try AdaptiveRateSampler(tracesPerSecond: 1, adjustmentInterval: .seconds(1), maxKeys: 3, clock: clock)
+        func root(_ name: String) {
+            _ = sampler.shouldSample(SamplingParameters(traceID: TraceID(high: 1, low: 1), name: name))
+        }
+        root("a")
+        root("b")
+        clock.advance(by: .seconds(5))
+        root("b")
+        #expect(sampler.trackedKeys.contains("a"), "4 idle windows are fewer than 10")
+        clock.advance(by: .seconds(3600))
+        // One root after an hour closes 3,600 windows at once; before, it counted as one and "a" stayed.
+        root("b")
+        #expect(sampler.trackedKeys == ["b"])
+    }
+
+    @Test("a root is a span without a valid parent: an invalid parent's trace state is not read, a dropped root carries none")
+    func rootsIgnoreInvalidParents() throws {
+        var state = TraceState()
+        state.setValue("1", forKey: "rojo")
+        state.setValue("rv:ffffffffffffff;th:0", forKey: "ot")
+        let invalid = SpanContext(
+            traceID: TraceID(high: 0, low: 0), spanID: SpanID(0), traceFlags: [.sampled, .random], traceState: state)
+        func parameters(randomness: UInt64, name: String = "op") -> SamplingParameters {
+            SamplingParameters(parentSpanContext: invalid, traceID: TraceID(high: 1, low: randomness), name: name)
+        }
+
+        let probability = try ProbabilitySampler(probability: 0.5)
+        let dropped = probability.shouldSample(parameters(randomness: 1))
+        #expect(dropped.decision == .drop, "the invalid parent's rv does not decide")
+        #expect(dropped.traceState.isEmpty)
+        let sampled = probability.shouldSample(parameters(randomness: 0xFF_FFFF_FFFF_FFFF))
+        #expect(sampled.decision == .recordAndSample && sampled.traceState.header == "ot=th:8")
+
+        let adaptive = try AdaptiveRateSampler(tracesPerSecond: 1, adjustmentInterval: .seconds(1), clock: TestClock())
+        let first = adaptive.shouldSample(parameters(randomness: 0xFF_FFFF_FFFF_FFFF))
+        #expect(first.decision == .recordAndSample && first.traceState.header == "ot=th:0", "a new key keeps everything")
+        // The first sampled root used up the window's share at once: the key's probability drops well below 1.
+        let second = adaptive.shouldSample(parameters(randomness: 0))
+        #expect(second.decision == .drop)
+        #expect(second.traceState.isEmpty, "as ProbabilitySampler's dropped roots")
+    }
+}

@@ -56,6 +56,25 @@ struct ProbabilitySamplerPeerTests {
         #expect(ratio == 1 ? sampled == 500 : sampled < 500, "the cases cover both decisions")
     }
 
+    @Test("roots near probability 1: the same th at full precision, and the same decisions at the threshold's edge",
+          arguments: [0.99, 0.999, 0.999999])
+    func rootsNearOne(ratio: Double) throws {
+        // Python's SDK has no precision rounding (its threshold is always exact), so the comparison is at precision
+        // 14; trace ids just below, at and above our threshold catch an off-by-one either way.
+        let sampler = try ProbabilitySampler(probability: ratio, precision: 14)
+        let threshold = sampler.threshold.rawValue
+        var random = SeededGenerator(seed: 0x0E4F_1000 &+ UInt64(ratio * 1_000_000))
+        var cases = [threshold - 1, threshold, threshold + 1, 0].map { Case(traceID: TraceID(high: random.next(), low: $0)) }
+        cases += (0..<50).map { _ in Case(traceID: TraceID(high: random.next(), low: random.next())) }
+        let python = try ask(ratio: ratio, cases)
+        #expect(python.map(\.sampled).prefix(4) == [false, true, true, false], "the edge cases straddle Python's threshold")
+        for (item, theirs) in zip(cases, python) {
+            let ours = sampler.shouldSample(SamplingParameters(traceID: item.traceID, name: "span"))
+            #expect((ours.decision == .recordAndSample) == theirs.sampled, "\(ratio): \(item.traceID)")
+            if theirs.sampled { #expect(ours.traceState.header == theirs.traceState, "\(ratio): \(item.traceID)") }
+        }
+    }
+
     @Test("children: a consistent parent's decision and threshold are passed on, as Python passes them")
     func children() throws {
         let seed: UInt64 = 0x0DD5_EED5

@@ -51,6 +51,24 @@ struct ProbabilitySamplerTests {
         #expect(try SamplingThreshold(probability: probability).encoded == expected[1], "the default precision is 4")
     }
 
+    // Near 1 the threshold starts with 0 digits, which earn extra digits as leading f digits do near 0: the
+    // Collector's pkg/sampling rule. Four digits alone would encode 0.999999 as th:0, sampling everything.
+    static let nearOne: [(Double, [String])] = [
+        (0.99, ["028f", "028f6", "028f5c"]),
+        (0.999, ["00419", "004189", "0041893"]),
+        (0.999999, ["000010c", "000010c7", "000010c6f"]),
+    ]
+
+    @Test("near probability 1, leading zeros earn digits, so the threshold keeps its precision", arguments: nearOne)
+    func nearOneEncoding(probability: Double, expected: [String]) throws {
+        for (precision, encoded) in zip(3...5, expected) {
+            let threshold = try SamplingThreshold(probability: probability, precision: precision)
+            #expect(threshold.encoded == encoded, "p = \(probability), precision \(precision)")
+            #expect(abs(threshold.probability - probability) / (1 - probability) < 0.01,
+                    "the rejected fraction is within 1% of 1 - p: \(threshold.probability)")
+        }
+    }
+
     @Test("the actual probabilities and adjusted counts are the specification's")
     func actualProbabilities() throws {
         let third = try SamplingThreshold(probability: 1.0 / 3)
@@ -130,6 +148,19 @@ struct ProbabilitySamplerTests {
         let dropped = sampler.shouldSample(SamplingParameters(parentSpanContext: low, traceID: keptByID, name: "op"))
         #expect(dropped.decision == .drop)
         #expect(dropped.traceState.header == "ot=rv:00000000000001,rojo=1")
+    }
+
+    @Test("a threshold that no longer fits in the ot member is erased, not left as the parent's")
+    func thresholdTooLongForMember() throws {
+        // ot=th:c;pad:… is exactly 256 characters, the W3C limit for a value; th:aaab is 3 longer than th:c.
+        let padding = String(repeating: "x", count: 256 - "th:c;pad:".count)
+        let id = traceID(randomness: 0xFF_FFFF_FFFF_FFFF)
+        let context = try parent(id, sampled: true, traceState: "ot=th:c;pad:\(padding),rojo=1")
+        let sampler = try ProbabilitySampler(probability: 1.0 / 3)
+        let result = sampler.shouldSample(SamplingParameters(parentSpanContext: context, traceID: id, name: "op"))
+        #expect(result.decision == .recordAndSample)
+        #expect(result.traceState.value(forKey: "ot") == "pad:\(padding)", "no th: the decision's did not fit, the parent's is wrong")
+        #expect(result.traceState.value(forKey: "rojo") == "1")
     }
 
     @Test("decisions are consistent: what a lower probability samples, every higher one samples too")

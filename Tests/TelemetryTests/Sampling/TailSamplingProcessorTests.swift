@@ -1,3 +1,5 @@
+import Foundation
+import Logging
 import Synchronization
 import Telemetry
 import TelemetryTesting
@@ -21,6 +23,60 @@ struct RootNamePolicy: TailSamplingPolicy {
     var name: String { "root_name" }
     func decide(_ trace: TailSampledTrace) -> TailSamplingDecision? {
         trace.localRoot?.name == rootName ? .keep : nil
+    }
+}
+
+/// Keeps every trace, and first runs `onDecide`, which may end spans: the processor calls its policies without its
+/// lock, so ending a span there re-enters `onEnd` on the same thread.
+struct ReentrantPolicy: TailSamplingPolicy {
+    let onDecide: @Sendable (TailSampledTrace) -> Void
+    var name: String { "reentrant" }
+    func decide(_ trace: TailSampledTrace) -> TailSamplingDecision? {
+        onDecide(trace)
+        return .keep
+    }
+}
+
+/// A downstream processor whose `onEnd` of the span named `blocked` holds its thread until released, and that
+/// records what it sees in order. Its `shutdown` releases the held thread too, so that a processor that shuts it
+/// down too early shows up in `events` rather than hanging the test.
+final class HoldingProcessor: SpanProcessor {
+    private let recorded = Mutex<[String]>([])
+    let release = DispatchSemaphore(value: 0)
+    let (held, heldContinuation) = AsyncStream<Void>.makeStream()
+
+    var events: [String] { recorded.withLock { $0 } }
+
+    func onEnd(_ span: RecordingSpan) {
+        if span.name == "blocked" {
+            heldContinuation.yield()
+            // A dedicated thread of the test waits here, never a thread of the concurrency pool.
+            release.wait()
+        }
+        recorded.withLock { $0.append("onEnd \(span.name)") }
+    }
+
+    func forceFlush() async throws {}
+
+    func shutdown() async throws {
+        recorded.withLock { $0.append("shutdown") }
+        release.signal()
+    }
+}
+
+/// A log handler that hands each message to a closure: a test's signal that the code reached the line that logs.
+struct SignallingLogHandler: LogHandler {
+    let onMessage: @Sendable (String) -> Void
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        onMessage("\(event.message)")
     }
 }
 
@@ -276,6 +332,86 @@ struct TailSamplingProcessorTests {
         let fresh = begin(setup.tracer, "fresh", at: Self.epoch)
         try end(fresh, at: Self.epoch + 1)
         #expect(setup.tail.tailSamplingStatistics.decisionsByPolicy["probability"] == .init(kept: 0, dropped: 1))
+    }
+
+    @Test("a policy that ends spans of the same provider while it decides neither deadlocks nor loses them")
+    func policyEndsSpans() throws {
+        let toEnd = Mutex<[RecordingSpan]>([])
+        let policy = ReentrantPolicy { _ in
+            // Ending a span calls the processor's onEnd again, on this thread, in the middle of a decision.
+            for span in toEnd.withLock({ spans in defer { spans.removeAll() }; return spans }) {
+                span.end(at: Self.epoch + 3)
+            }
+        }
+        let setup = try setup(policies: [policy])
+        let root = begin(setup.tracer, "outer", at: Self.epoch)
+        let lateChild = begin(setup.tracer, "late child", parent: root, at: Self.epoch)
+        let otherRoot = begin(setup.tracer, "other root", at: Self.epoch)
+        let spans = [try #require(lateChild.recordingSpan), try #require(otherRoot.recordingSpan)]
+        toEnd.withLock { $0 = spans }
+        try end(root, at: Self.epoch + 2)
+
+        // The other root was decided inside the first decision; the late child waited for its trace's decision.
+        #expect(Set(setup.downstream.ended.map(\.name)) == ["outer", "late child", "other root"])
+        #expect(setup.downstream.ended.count == 3, "each span forwarded once")
+        let statistics = setup.tail.tailSamplingStatistics
+        #expect(statistics.tracesKept == 2, "two traces decided, not three: the late child followed its trace")
+        #expect(statistics.bufferedTraces == 0 && statistics.bufferedSpans == 0 && statistics.spansDropped == 0)
+    }
+
+    @Test("shutdown waits for spans another thread is still forwarding before it shuts the downstream processor down")
+    func shutdownWaitsForForwards() async throws {
+        let downstream = HoldingProcessor()
+        // Shutdown logs when it starts to wait for forwards in flight: that line is what lets the held thread go on.
+        let logger = Logger(label: "tail") { _ in
+            SignallingLogHandler { message in
+                if message.contains("waits for forwards") { downstream.release.signal() }
+            }
+        }
+        let tail = try TailSamplingProcessor(
+            downstream: downstream, policies: [try ProbabilityPolicy(probability: 1)], clock: TestClock(), logger: logger)
+        let provider = TracerProvider(sampler: AlwaysOnSampler(), processors: [tail], idGenerator: SeededIDGenerator(seed: 3))
+        let tracer = provider.tracer(name: "tail")
+        let root = begin(tracer, "blocked", at: Self.epoch)
+        try end(begin(tracer, "child", parent: root, at: Self.epoch), at: Self.epoch + 1)
+        let recordingRoot = try #require(root.recordingSpan)
+
+        // Another thread ends the root: the trace is kept, the child goes downstream, and the root is held there.
+        let (finished, finishedContinuation) = AsyncStream<Void>.makeStream()
+        Thread {
+            recordingRoot.end(at: Self.epoch + 2)
+            finishedContinuation.yield()
+        }.start()
+        for await _ in downstream.held { break }
+
+        try await tail.shutdown()
+        for await _ in finished { break }
+        #expect(downstream.events == ["onEnd child", "onEnd blocked", "shutdown"])
+        #expect(tail.tailSamplingStatistics.tracesKept == 1)
+    }
+
+    @Test("a trace kept at a tail probability below 1 that carries a head threshold is warned about, once")
+    func headThresholdWarning() throws {
+        func run(sampler: any Sampler, policies: [any TailSamplingPolicy]) throws -> (LogCapture, Int) {
+            let logs = LogCapture()
+            let downstream = CollectingProcessor()
+            let tail = try TailSamplingProcessor(
+                downstream: downstream, policies: policies, clock: TestClock(), logger: logs.logger())
+            let provider = TracerProvider(sampler: sampler, processors: [tail], idGenerator: SeededIDGenerator(seed: 11))
+            for index in 0..<40 {
+                try end(begin(provider.tracer(name: "t"), "request \(index)", at: Self.epoch), at: Self.epoch + 1)
+            }
+            return (logs, tail.tailSamplingStatistics.tracesKept)
+        }
+        let (headThreshold, kept) = try run(
+            sampler: try ProbabilitySampler.parentBased(probability: 1), policies: [try ProbabilityPolicy(probability: 0.5)])
+        #expect(kept > 1, "the seed keeps several traces")
+        #expect(headThreshold.warnings.count == 1 && headThreshold.warnings.first?.contains("ot=th") == true)
+        let (noThreshold, _) = try run(sampler: AlwaysOnSampler(), policies: [try ProbabilityPolicy(probability: 0.5)])
+        #expect(noThreshold.warnings.isEmpty, "AlwaysOnSampler writes no threshold")
+        let (keepAll, _) = try run(
+            sampler: try ProbabilitySampler.parentBased(probability: 1), policies: [try ProbabilityPolicy(probability: 1)])
+        #expect(keepAll.warnings.isEmpty, "keeping everything leaves the head threshold right")
     }
 
     @Test("bounds out of range are refused")
