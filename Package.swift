@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "TelemetryPrometheus", targets: ["TelemetryPrometheus"]),
         .library(name: "TelemetryTesting", targets: ["TelemetryTesting"]),
         .library(name: "TelemetryResilience", targets: ["TelemetryResilience"]),
+        .library(name: "TelemetryHTTP", targets: ["TelemetryHTTP"]),
+        .library(name: "TelemetryHummingbird", targets: ["TelemetryHummingbird"]),
         .executable(name: "telemetrygen", targets: ["telemetrygen"]),
     ],
     dependencies: [
@@ -25,11 +27,15 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
+        .target(name: "CTelemetryShims"),
         .target(
             name: "Telemetry",
             dependencies: [
+                "CTelemetryShims",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -73,6 +79,26 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TelemetryHTTP",
+            dependencies: [
+                "Telemetry",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryHTTP"
+        ),
+        .target(
+            name: "TelemetryHummingbird",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryHummingbird"
+        ),
+        .target(
             name: "TelemetryTesting",
             dependencies: [
                 "Telemetry",
@@ -104,6 +130,36 @@ let package = Package(
                 "TelemetryResilience",
                 "TelemetryTesting",
             ]
+        ),
+        .testTarget(
+            name: "TelemetryHTTPTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                "TelemetryTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Tests/Instrumentation/TelemetryHTTPTests"
+        ),
+        .testTarget(
+            name: "TelemetryHummingbirdTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                "TelemetryHummingbird",
+                "TelemetryPrometheus",
+                "TelemetryTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Tests/Instrumentation/TelemetryHummingbirdTests"
         ),
         .testTarget(
             name: "TelemetryOTLPTests",

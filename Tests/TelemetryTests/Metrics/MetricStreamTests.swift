@@ -68,11 +68,11 @@ struct MetricStreamTests {
     func boundSeries() {
         let stream = sumStream(temporality: .delta)
         let bound = stream.bind(["route": "/orders"])
-        stream.record(1, boundTo: bound, exemplar: nil)
+        bound.record(1, exemplar: nil)
         #expect(values(stream.collect(at: 200)) == [["route": "/orders"]: 1])
         #expect(stream.collect(at: 300).isEmpty)
         #expect(stream.seriesCount == 1, "a bound series is never forgotten")
-        stream.record(5, boundTo: bound, exemplar: nil)
+        bound.record(5, exemplar: nil)
         #expect(values(stream.collect(at: 400)) == [["route": "/orders"]: 5])
     }
 
@@ -81,10 +81,10 @@ struct MetricStreamTests {
         let stream = sumStream(temporality: .delta, limit: 2)
         stream.record(1, attributes: ["id": 0])
         let bound = stream.bind(["id": 1])
-        stream.record(1, boundTo: bound, exemplar: nil)
+        bound.record(1, exemplar: nil)
         #expect(values(stream.collect(at: 200)) == [["id": 0]: 1, ["otel.metric.overflow": true]: 1])
         #expect(stream.collect(at: 300).isEmpty)
-        stream.record(5, boundTo: bound, exemplar: nil)
+        bound.record(5, exemplar: nil)
         #expect(values(stream.collect(at: 400)) == [["otel.metric.overflow": true]: 5], "the bound overflow was kept")
     }
 
@@ -113,7 +113,7 @@ struct MetricStreamTests {
                 group.addTask {
                     for _ in 0..<10_000 {
                         integers.record(1, attributes: ["task": .int(Int64(task % 2))])
-                        doubles.record(0.5, boundTo: boundDoubles, exemplar: nil)
+                        boundDoubles.record(0.5, exemplar: nil)
                     }
                 }
             }
@@ -149,6 +149,34 @@ struct MetricStreamTests {
         stream.record(20, attributes: .empty)
         let second = try #require(stream.collect(at: 2).first?.snapshot)
         #expect(second.bucketCounts == [0, 1, 0] && second.count == 1)
+    }
+
+    @Test("8 tasks record into one histogram series while delta collections run: every count and sum is kept")
+    func concurrentHistogram() async throws {
+        let state = try #require(ExplicitBucketHistogramState(boundaries: [0.5, 1.5]))
+        let stream = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { HistogramCell(state: state) }
+        let bound = stream.bind(["bound": true])
+        let collected = await withTaskGroup(of: [MetricStream<HistogramCell>.Point].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<10_000 { bound.record(1, exemplar: nil) }
+                    return []
+                }
+            }
+            group.addTask {
+                var points: [MetricStream<HistogramCell>.Point] = []
+                for time in 1...200 { points += stream.collect(at: UInt64(time)) }
+                return points
+            }
+            var all: [MetricStream<HistogramCell>.Point] = []
+            for await points in group { all += points }
+            return all + stream.collect(at: 1000)
+        }
+        let snapshots = collected.map(\.snapshot)
+        #expect(snapshots.reduce(0) { $0 + $1.count } == 80_000)
+        #expect(snapshots.reduce(0) { $0 + $1.sum } == 80_000)
+        #expect(snapshots.allSatisfy { $0.count == $0.bucketCounts.reduce(0, +) })
+        #expect(snapshots.allSatisfy { $0.bucketCounts[0] == 0 && $0.bucketCounts[2] == 0 })
     }
 
     @Test("an exponential histogram stream collects its cells' snapshots")

@@ -95,7 +95,7 @@ final class ExemplarReservoir: Sendable {
                 slots[index] = nil
                 if slot.exemplar.time >= start { taken.append(slot) }
             }
-            seen.reset()
+            seen.resetAll()
             collections.wrappingAdd(1, ordering: .relaxed)
             return taken
         }
@@ -112,33 +112,5 @@ final class ExemplarReservoir: Sendable {
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)
-    }
-}
-
-/// A fixed number of atomic counters, allocated once.
-///
-/// Unchecked: the pointer never changes after `init`, and everything reached through it is an `Atomic`.
-private final class AtomicCounters: @unchecked Sendable {
-    private let counters: UnsafeMutablePointer<Atomic<UInt64>>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        counters = .allocate(capacity: count)
-        for index in 0..<count { (counters + index).initialize(to: Atomic(0)) }
-    }
-
-    deinit {
-        counters.deinitialize(count: count)
-        counters.deallocate()
-    }
-
-    /// Adds one to counter `index` and returns its new value.
-    func increment(_ index: Int) -> UInt64 {
-        counters[index].wrappingAdd(1, ordering: .relaxed).newValue
-    }
-
-    func reset() {
-        for index in 0..<count { counters[index].store(0, ordering: .relaxed) }
     }
 }

@@ -77,24 +77,28 @@ final class SyncInstrumentStorage: Sendable {
 }
 
 /// The series one attribute set has in every stream of an instrument, for a bound instrument to record into.
+///
+/// It holds the cells themselves, as class references: recording calls into them without copying anything that
+/// would touch a reference count, which tasks on other cores recording into the same series would contend on.
 final class BoundInstrumentStorage: Sendable {
-    private let first: BoundSeries?
-    private let others: [BoundSeries]
+    /// The first series apart: an instrument of one reader and no view has only that one.
+    private let first: any AggregatorCell
+    private let others: [any AggregatorCell]
+    private let isEmpty: Bool
     private let attributes: AttributeSet
     private let exemplarFilter: ExemplarFilter
 
-    init(series: [BoundSeries], attributes: AttributeSet, exemplarFilter: ExemplarFilter) {
-        // The first series apart: an instrument of one reader and no view has only that one, and records into it
-        // without iterating an array.
-        first = series.first
+    init(series: [any AggregatorCell], attributes: AttributeSet, exemplarFilter: ExemplarFilter) {
+        first = series.first ?? DiscardingCell.shared
         others = Array(series.dropFirst())
+        isEmpty = series.isEmpty
         self.attributes = attributes
         self.exemplarFilter = exemplarFilter
     }
 
     @inline(__always)
     func record(_ value: NumberValue) {
-        guard let first else { return }
+        guard !isEmpty else { return }
         let exemplar = exemplarFilter.candidate(attributes: attributes)
         first.record(value, exemplar: exemplar)
         if !others.isEmpty {

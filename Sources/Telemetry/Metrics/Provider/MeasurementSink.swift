@@ -18,12 +18,12 @@ enum MeasurementSink: Sendable {
     }
 
     /// The series of `attributes`, to record into without finding it again.
-    func bind(_ attributes: AttributeSet) -> BoundSeries {
+    func bind(_ attributes: AttributeSet) -> any AggregatorCell {
         switch self {
-        case .sum(let stream, _): return .sum(stream, stream.bind(attributes))
-        case .lastValue(let stream): return .lastValue(stream, stream.bind(attributes))
-        case .explicitHistogram(let stream): return .explicitHistogram(stream, stream.bind(attributes))
-        case .exponentialHistogram(let stream): return .exponentialHistogram(stream, stream.bind(attributes))
+        case .sum(let stream, _): return stream.bind(attributes)
+        case .lastValue(let stream): return stream.bind(attributes)
+        case .explicitHistogram(let stream): return stream.bind(attributes)
+        case .exponentialHistogram(let stream): return stream.bind(attributes)
         }
     }
 
@@ -46,24 +46,6 @@ enum MeasurementSink: Sendable {
             guard !points.isEmpty else { return nil }
             return .exponentialHistogram(ExponentialHistogramPoints(
                 points: points.map(DefaultAggregation.exponentialHistogramPoint), temporality: stream.temporality))
-        }
-    }
-}
-
-/// One series of one stream, kept by a bound instrument: its cell, and its stream to count what the cell rejects.
-enum BoundSeries: Sendable {
-    case sum(MetricStream<SumCell>, SumCell)
-    case lastValue(MetricStream<LastValueCell>, LastValueCell)
-    case explicitHistogram(MetricStream<HistogramCell>, HistogramCell)
-    case exponentialHistogram(MetricStream<ExponentialHistogramCell>, ExponentialHistogramCell)
-
-    @inline(__always)
-    func record(_ value: NumberValue, exemplar: ExemplarCandidate?) {
-        switch self {
-        case .sum(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
-        case .lastValue(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
-        case .explicitHistogram(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
-        case .exponentialHistogram(let stream, let cell): stream.record(value, boundTo: cell, exemplar: exemplar)
         }
     }
 }

@@ -1,4 +1,12 @@
+import CTelemetryShims
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The state of one series under one aggregation: what a measurement updates, and what a collection reads.
 ///
@@ -26,6 +34,32 @@ protocol AggregatorCell: AnyObject, Sendable {
     /// The exemplars taken from `start` to `end`, with the attributes `seriesAttributes` leave out; those taken
     /// after `end` wait for the next collection.
     func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar]
+
+    /// Measurements the aggregation could not take, such as a NaN in a histogram.
+    var rejectedCount: Int { get }
+}
+
+extension AggregatorCell {
+    var rejectedCount: Int { 0 }
+
+    /// Records `value`, and offers it to the series' exemplars when `exemplar` says so: what a bound instrument does,
+    /// holding the cell itself.
+    @inline(__always)
+    func record(_ value: NumberValue, exemplar: ExemplarCandidate?) {
+        if record(value), let exemplar { offerExemplar(value, candidate: exemplar) }
+    }
+}
+
+/// The cell of a bound instrument whose instrument has no stream (all dropped by views, or no reader): it records
+/// nothing.
+final class DiscardingCell: AggregatorCell {
+    static let shared = DiscardingCell()
+
+    func record(_ value: NumberValue) -> Bool { true }
+    func collect(reset: Bool) -> Never? { nil }
+    var isIdle: Bool { true }
+    func offerExemplar(_ value: NumberValue, candidate: ExemplarCandidate) {}
+    func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] { [] }
 }
 
 extension NumberValue {
@@ -158,31 +192,107 @@ final class LastValueCell: AggregatorCell {
     }
 }
 
-/// The explicit bucket histogram aggregation, under a lock of its own: one series' lock, never the instrument's.
+/// The explicit bucket histogram aggregation, without a lock, striped by CPU: each stripe has an atomic count per
+/// bucket and an atomic sum, min and max, and a measurement updates the stripe of the CPU it runs on, so tasks
+/// recording into one series on different cores neither wait for each other nor share a cache line.
+///
+/// Within a stripe, a measurement updates the sum, min and max first and its bucket last, with release ordering; a
+/// collection takes the buckets first, with acquire ordering, then the rest. So whatever bucket a collection counts,
+/// it also has that measurement's sum. A measurement racing with a delta collection may still leave its sum (or min,
+/// max) in one interval and its bucket in the next; nothing is lost, and the count is always the sum of the buckets.
 final class HistogramCell: AggregatorCell {
-    private let state: Mutex<ExplicitBucketHistogramState>
+    /// Stripes per series: the CPUs, rounded up to a power of two, at most 4, so that memory per series stays small
+    /// on large machines.
+    static let stripeCount: Int = {
+        let cpus = max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        var stripes = 1
+        while stripes < cpus { stripes <<= 1 }
+        return stripes
+    }()
+
+    private let boundaries: [Double]
+    private let recordsMinMax: Bool
+    /// Each stripe's words: one count per bucket, then sum, min and max, padded to whole cache lines.
+    private let words: AtomicCounters
+    private let stride: Int
     private let exemplars: LazyExemplarReservoir
+    private let rejected = Atomic(0)
+    private let stripes = HistogramCell.stripeCount
 
     init(state: ExplicitBucketHistogramState) {
-        self.state = Mutex(state)
+        boundaries = state.boundaries
+        recordsMinMax = state.recordsMinMax
+        let bucketCount = state.boundaries.count + 1
+        stride = (bucketCount + 3 + 7) / 8 * 8
+        words = AtomicCounters(count: stride * Self.stripeCount)
+        for stripe in 0..<Self.stripeCount {
+            words.store(stripe * stride + bucketCount + 1, bits: Double.infinity.bitPattern)
+            words.store(stripe * stride + bucketCount + 2, bits: (-Double.infinity).bitPattern)
+        }
         exemplars = LazyExemplarReservoir(.histogramBuckets(state.boundaries))
     }
+
+    private var bucketCount: Int { boundaries.count + 1 }
 
     @discardableResult
     func record(_ value: NumberValue) -> Bool {
         let double = value.doubleValue
-        return state.withLock { $0.record(double) }
+        // A NaN has no bucket, and an infinity would turn the sum into infinity or NaN for good.
+        guard double.isFinite else {
+            rejected.wrappingAdd(1, ordering: .relaxed)
+            return false
+        }
+        let base = currentStripe() * stride
+        let bucketCount = self.bucketCount
+        words.add(double, at: base + bucketCount)
+        if recordsMinMax {
+            words.lower(double, at: base + bucketCount + 1)
+            words.raise(double, at: base + bucketCount + 2)
+        }
+        words.incrementReleasing(base + ExplicitBucketHistogramState.bucketIndex(of: double, in: boundaries))
+        return true
     }
 
     func collect(reset: Bool) -> ExplicitBucketHistogramSnapshot? {
-        state.withLock { state in
-            guard state.count > 0 else { return nil }
-            defer { if reset { state.reset() } }
-            return state.snapshot()
+        let bucketCount = self.bucketCount
+        var counts = [UInt64](repeating: 0, count: bucketCount)
+        var count: UInt64 = 0
+        for stripe in 0..<stripes {
+            for index in 0..<bucketCount {
+                let word = stripe * stride + index
+                let taken = reset ? words.take(word) : words.load(word)
+                counts[index] &+= taken
+                count &+= taken
+            }
         }
+        guard count > 0 else { return nil }
+        var sum = 0.0
+        var min = Double.infinity
+        var max = -Double.infinity
+        for stripe in 0..<stripes {
+            let base = stripe * stride + bucketCount
+            sum += Double(bitPattern: reset ? words.exchange(base, with: 0) : words.load(base))
+            guard recordsMinMax else { continue }
+            let low = reset ? words.exchange(base + 1, with: Double.infinity.bitPattern) : words.load(base + 1)
+            let high = reset ? words.exchange(base + 2, with: (-Double.infinity).bitPattern) : words.load(base + 2)
+            min = Swift.min(min, Double(bitPattern: low))
+            max = Swift.max(max, Double(bitPattern: high))
+        }
+        var snapshot = ExplicitBucketHistogramSnapshot(boundaries: boundaries, bucketCounts: counts, count: count, sum: sum)
+        if recordsMinMax {
+            // A racing measurement may have put its bucket in the next interval and its min or max in this one, or
+            // the other way round: a bound that is not finite is left out rather than reported.
+            snapshot.min = min.isFinite ? min : nil
+            snapshot.max = max.isFinite ? max : nil
+        }
+        return snapshot
     }
 
-    var isIdle: Bool { state.withLock { $0.count == 0 } }
+    var isIdle: Bool {
+        (0..<stripes).allSatisfy { stripe in
+            (0..<bucketCount).allSatisfy { words.load(stripe * stride + $0) == 0 }
+        }
+    }
 
     func offerExemplar(_ value: NumberValue, candidate: ExemplarCandidate) {
         exemplars.offer(value, candidate: candidate)
@@ -191,11 +301,21 @@ final class HistogramCell: AggregatorCell {
     func collectExemplars(seriesAttributes: AttributeSet, start: UInt64, end: UInt64) -> [Exemplar] {
         exemplars.collect(seriesAttributes: seriesAttributes, start: start, end: end)
     }
+
+    var rejectedCount: Int { rejected.load(ordering: .relaxed) }
+
+    /// The stripe of the CPU this thread runs on now; any stripe is correct, the CPU's only avoids sharing.
+    @inline(__always)
+    private func currentStripe() -> Int {
+        guard stripes > 1 else { return 0 }
+        return Int(max(0, c_telemetry_current_cpu())) & (stripes - 1)
+    }
 }
 
 /// The base-2 exponential bucket histogram aggregation, under a lock of its own.
 final class ExponentialHistogramCell: AggregatorCell {
     private let state: Mutex<ExponentialHistogramState>
+    private let rejected = Atomic(0)
     private let exemplars: LazyExemplarReservoir
 
     init(state: ExponentialHistogramState) {
@@ -207,8 +327,14 @@ final class ExponentialHistogramCell: AggregatorCell {
     @discardableResult
     func record(_ value: NumberValue) -> Bool {
         let double = value.doubleValue
-        return state.withLock { $0.record(double) }
+        guard state.withLock({ $0.record(double) }) else {
+            rejected.wrappingAdd(1, ordering: .relaxed)
+            return false
+        }
+        return true
     }
+
+    var rejectedCount: Int { rejected.load(ordering: .relaxed) }
 
     func collect(reset: Bool) -> ExponentialHistogramSnapshot? {
         state.withLock { state in

@@ -43,7 +43,8 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     let startTime: UInt64
     private let makeCell: @Sendable () -> Cell
     private let state: Mutex<State>
-    private let rejectedMeasurements = Atomic(0)
+    /// What cells that delta collections forgot had rejected.
+    private let forgottenRejections = Atomic(0)
 
     /// - Parameter cardinalityLimit: The most series, the overflow series included; below 2, 2 applies, so that one
     ///   attribute set and the overflow can coexist.
@@ -61,7 +62,12 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     }
 
     /// Measurements an aggregation could not take, such as a NaN in a histogram.
-    var rejectedCount: Int { rejectedMeasurements.load(ordering: .relaxed) }
+    var rejectedCount: Int {
+        let live = state.withLock { state in
+            state.series.values.reduce(state.overflow?.rejectedCount ?? 0) { $0 + $1.cell.rejectedCount }
+        }
+        return live + forgottenRejections.load(ordering: .relaxed)
+    }
 
     /// The number of series, the overflow series included.
     var seriesCount: Int { state.withLock { $0.series.count + ($0.overflow == nil ? 0 : 1) } }
@@ -71,20 +77,15 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         // Recorded under the lock, so that a delta collection never forgets a series between the lookup and the
         // measurement.
         guard let exemplar else {
-            let accepted = state.withLock { state in cell(for: attributes, in: &state).record(value) }
-            if !accepted { rejectedMeasurements.wrappingAdd(1, ordering: .relaxed) }
+            state.withLock { state in _ = cell(for: attributes, in: &state).record(value) }
             return
         }
         let (series, accepted) = state.withLock { state -> (Cell, Bool) in
             let series = cell(for: attributes, in: &state)
             return (series, series.record(value))
         }
-        guard accepted else {
-            rejectedMeasurements.wrappingAdd(1, ordering: .relaxed)
-            return
-        }
         // Outside the stream's lock: only the reservoir's is taken.
-        series.offerExemplar(value, candidate: exemplar)
+        if accepted { series.offerExemplar(value, candidate: exemplar) }
     }
 
     /// The cell of `attributes`, kept for as long as the stream lives: for a bound handle, which records into it
@@ -99,16 +100,6 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
             }
             return cell
         }
-    }
-
-    /// Records `value` into `cell`, a bound series.
-    @inline(__always)
-    func record(_ value: NumberValue, boundTo cell: Cell, exemplar: ExemplarCandidate?) {
-        guard cell.record(value) else {
-            rejectedMeasurements.wrappingAdd(1, ordering: .relaxed)
-            return
-        }
-        if let exemplar { cell.offerExemplar(value, candidate: exemplar) }
     }
 
     private func cell(for attributes: AttributeSet, in state: inout State) -> Cell {
@@ -162,9 +153,13 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
                 // the removal.
                 for attributes in idle {
                     guard let series = state.series[attributes], !series.isBound, series.cell.isIdle else { continue }
+                    forgottenRejections.wrappingAdd(series.cell.rejectedCount, ordering: .relaxed)
                     state.series[attributes] = nil
                 }
-                if isOverflowIdle, !state.isOverflowBound, state.overflow?.isIdle == true { state.overflow = nil }
+                if isOverflowIdle, !state.isOverflowBound, let overflow = state.overflow, overflow.isIdle {
+                    forgottenRejections.wrappingAdd(overflow.rejectedCount, ordering: .relaxed)
+                    state.overflow = nil
+                }
             }
         }
         return points
