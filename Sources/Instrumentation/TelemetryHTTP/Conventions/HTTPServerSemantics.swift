@@ -1,0 +1,91 @@
+import Tracing
+
+/// The server span's name and attributes, per the stable
+/// [HTTP semantic conventions](https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-server).
+///
+/// A framework integration calls ``spanName(for:)`` and ``requestAttributes(for:stability:)`` when the request
+/// arrives, then again with the route once the router has matched one, and ``responseAttributes(statusCode:errorType:for:stability:)``
+/// when the response is known.
+public enum HTTPServerSemantics {
+    /// The methods the conventions know; any other is recorded as `_OTHER`, so that a client cannot make one span
+    /// name or one series per made-up method.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
+
+    /// The method as the conventions record it: itself when known, `_OTHER` otherwise.
+    public static func normalizedMethod(_ method: String) -> String {
+        knownMethods.contains(method) ? method : "_OTHER"
+    }
+
+    /// `{method} {route}`, `{method}` when no route matched, and `HTTP` in place of an unknown method.
+    public static func spanName(for request: HTTPServerRequestInfo) -> String {
+        let method = normalizedMethod(request.method)
+        let prefix = method == "_OTHER" ? "HTTP" : method
+        guard let route = request.route, !route.isEmpty else { return prefix }
+        return prefix + " " + route
+    }
+
+    /// The attributes known when the request arrives (and `http.route` once known).
+    public static func requestAttributes(
+        for request: HTTPServerRequestInfo, stability: HTTPSemanticConventionStability = .processDefault
+    ) -> SpanAttributes {
+        var attributes = SpanAttributes()
+        let method = normalizedMethod(request.method)
+        attributes["http.request.method"] = method
+        if method != request.method { attributes["http.request.method_original"] = request.method }
+        attributes["url.path"] = request.path
+        attributes["url.scheme"] = request.scheme
+        if let route = request.route { attributes["http.route"] = route }
+        if let address = request.serverAddress { attributes["server.address"] = address }
+        if let port = request.serverPort { attributes["server.port"] = port }
+        if let client = request.clientAddress { attributes["client.address"] = client }
+        if let port = request.clientPort { attributes["client.port"] = port }
+        if let agent = request.userAgent { attributes["user_agent.original"] = agent }
+        if let version = request.protocolVersion { attributes["network.protocol.version"] = version }
+        if let size = request.requestBodySize { attributes["http.request.body.size"] = size }
+
+        if stability.emitsOldNames {
+            // The names of semantic conventions 1.20, which the migration guide maps onto the stable ones.
+            attributes["http.method"] = request.method
+            attributes["http.target"] = request.path
+            attributes["http.scheme"] = request.scheme
+            if let address = request.serverAddress { attributes["net.host.name"] = address }
+            if let port = request.serverPort { attributes["net.host.port"] = port }
+            if let client = request.clientAddress { attributes["http.client_ip"] = client }
+            if let agent = request.userAgent { attributes["http.user_agent"] = agent }
+            if let version = request.protocolVersion { attributes["net.protocol.version"] = version }
+            if let size = request.requestBodySize { attributes["http.request_content_length"] = size }
+        }
+        return attributes
+    }
+
+    /// The attributes known when the response is: `http.response.status_code`, `http.route` and `error.type`.
+    public static func responseAttributes(
+        statusCode: Int,
+        errorType: String?,
+        for request: HTTPServerRequestInfo,
+        stability: HTTPSemanticConventionStability = .processDefault
+    ) -> SpanAttributes {
+        var attributes = SpanAttributes()
+        attributes["http.response.status_code"] = statusCode
+        if let route = request.route { attributes["http.route"] = route }
+        if let errorType { attributes["error.type"] = errorType }
+        if stability.emitsOldNames {
+            attributes["http.status_code"] = statusCode
+        }
+        return attributes
+    }
+
+    /// Whether a server span with this status is an error: only 5xx, since a 4xx is the client's error, not the
+    /// server's, as the conventions say.
+    public static func isServerError(statusCode: Int) -> Bool {
+        (500...599).contains(statusCode)
+    }
+
+    /// `error.type`: for a 5xx, the type of `unhandledError` (an error the handler threw that is not an HTTP
+    /// response, so the framework answered 500), or else the status code; `nil` below 500.
+    public static func errorType(statusCode: Int, unhandledError: (any Error)? = nil) -> String? {
+        guard isServerError(statusCode: statusCode) else { return nil }
+        if let unhandledError { return String(reflecting: type(of: unhandledError)) }
+        return String(statusCode)
+    }
+}

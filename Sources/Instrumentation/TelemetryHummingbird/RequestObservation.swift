@@ -1,0 +1,96 @@
+import Hummingbird
+import Synchronization
+import TelemetryHTTP
+import Tracing
+
+/// One request's span and metrics, from its arrival until its response body is written.
+///
+/// The response body is written after the middleware returns, so the span cannot end there; this object ends it
+/// (and records the metrics) when the body is written, when writing fails, or, should a later layer drop the
+/// response unwritten, when it is released. Each happens once.
+final class RequestObservation<S: Span>: Sendable {
+    private struct State {
+        var request: HTTPServerRequestInfo
+        var statusCode = 500
+        var errorType: String?
+        var isFinished = false
+    }
+
+    private let span: S
+    private let metrics: HTTPServerMetrics?
+    private let stability: HTTPSemanticConventionStability
+    private let start: ContinuousClock.Instant
+    private let state: Mutex<State>
+    private let writtenBytes = Atomic<Int>(0)
+
+    init(
+        span: S, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
+        stability: HTTPSemanticConventionStability, start: ContinuousClock.Instant
+    ) {
+        self.span = span
+        self.metrics = metrics
+        self.stability = stability
+        self.start = start
+        self.state = Mutex(State(request: request))
+        metrics?.requestStarted(request)
+    }
+
+    deinit {
+        finish(responseBodySize: nil)
+    }
+
+    /// Records the route the router matched and the status the response carries.
+    func responded(route: String?, statusCode: Int, unhandledError: (any Error)? = nil) {
+        let (request, errorType) = state.withLock { state in
+            state.request.route = route
+            state.statusCode = statusCode
+            state.errorType = HTTPServerSemantics.errorType(statusCode: statusCode, unhandledError: unhandledError)
+            return (state.request, state.errorType)
+        }
+        // The span was named before routing; now the route template is known.
+        span.operationName = HTTPServerSemantics.spanName(for: request)
+        let attributes = HTTPServerSemantics.responseAttributes(
+            statusCode: statusCode, errorType: errorType, for: request, stability: stability)
+        span.updateAttributes { $0.merge(attributes) }
+        if HTTPServerSemantics.isServerError(statusCode: statusCode) {
+            span.setStatus(SpanStatus(code: .error))
+        }
+    }
+
+    /// Records a thrown error as the conventions' `exception` event.
+    func recordError(_ error: any Error) {
+        span.recordError(error)
+    }
+
+    /// `body`, counting its bytes and finishing this observation once it is written.
+    func observe(_ body: ResponseBody) -> ResponseBody {
+        let counted = body.map { [self] buffer in
+            writtenBytes.add(buffer.readableBytes, ordering: .relaxed)
+            return buffer
+        }
+        return ResponseBody(contentLength: body.contentLength) { [self] writer in
+            do {
+                try await counted.write(writer)
+                finish(responseBodySize: writtenBytes.load(ordering: .relaxed))
+            } catch {
+                // A failed write (the client went away) still ends the span, with what was written.
+                finish(responseBodySize: writtenBytes.load(ordering: .relaxed))
+                throw error
+            }
+        }
+    }
+
+    /// Ends the span and records the metrics, the first time only.
+    func finish(responseBodySize: Int?) {
+        let finished: State? = state.withLock { state in
+            guard !state.isFinished else { return nil }
+            state.isFinished = true
+            return state
+        }
+        guard let finished else { return }
+        span.end()
+        metrics?.requestEnded(
+            finished.request, statusCode: finished.statusCode, errorType: finished.errorType,
+            duration: ContinuousClock.now - start, responseBodySize: responseBodySize)
+    }
+}

@@ -1,0 +1,112 @@
+import Hummingbird
+import TelemetryHTTP
+import Tracing
+
+/// Traces and measures every request of a Hummingbird 2 router, per the stable HTTP semantic conventions.
+///
+/// ```swift
+/// router.add(middleware: TelemetryMiddleware(meterProvider: telemetry.meterProvider))
+/// ```
+///
+/// For each request it records:
+/// - a server span named `{method} {route}` with the route template (`GET /orders/{id}`, never the raw path), child
+///   of the context the propagators extract from the request's headers, with `http.request.method`, `url.path`,
+///   `url.scheme`, `http.route`, `http.response.status_code`, `server.address`, `server.port`, `client.address` (when
+///   the context conforms to `RemoteAddressRequestContext`), `user_agent.original` and `network.protocol.version`; a
+///   5xx sets the status to error, and a thrown error is recorded as an `exception` event (an `HTTPError`'s status
+///   is the response's);
+/// - the metrics of ``HTTPServerMetrics``, and with `dashboardNames` also `http.server.requests` and
+///   `http.server.duration` (ms) with `method`, `status` and `endpoint`.
+///
+/// The span ends, and the duration is measured, when the response body has been written. Add it first, so that it
+/// sees the errors other middleware throw. It replaces Hummingbird's `TracingMiddleware` and `MetricsMiddleware`;
+/// use it instead of them, not with them.
+public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
+    private let tracer: TelemetryTracer?
+    private let metrics: HTTPServerMetrics?
+    private let stability: HTTPSemanticConventionStability
+    private let protocolVersion: String?
+
+    /// The instrumentation scope of the spans and metrics.
+    public static var scopeName: String { "TelemetryHummingbird" }
+
+    /// Creates the middleware.
+    ///
+    /// - Parameters:
+    ///   - meterProvider: Where the metrics go; with `nil`, no metrics are recorded.
+    ///   - tracerProvider: Where the spans go, and whose propagator reads the incoming headers. With `nil` (the
+    ///     default), the tracer installed in swift-distributed-tracing's `InstrumentationSystem` (which
+    ///     `TelemetrySystem.bootstrap` installs) is used, with its propagators.
+    ///   - dashboardNames: Whether to record `http.server.requests` and `http.server.duration` (ms) with `method`,
+    ///     `status` and `endpoint` too, for PromQL dashboards that query those names; off by default.
+    ///   - stability: Which attribute names to emit; by default what `OTEL_SEMCONV_STABILITY_OPT_IN` says (`http/dup`
+    ///     adds the old names).
+    ///   - protocolVersion: `network.protocol.version`. Hummingbird does not tell middleware which HTTP version a
+    ///     connection speaks, so it is `1.1`, Hummingbird's default server; pass `"2"` for an HTTP/2-only server, or
+    ///     `nil` to leave it out.
+    public init(
+        meterProvider: MeterProvider? = nil,
+        tracerProvider: TracerProvider? = nil,
+        dashboardNames: Bool = false,
+        stability: HTTPSemanticConventionStability = .processDefault,
+        protocolVersion: String? = "1.1"
+    ) {
+        self.tracer = tracerProvider?.tracer(name: Self.scopeName)
+        self.metrics = meterProvider.map {
+            HTTPServerMetrics(meter: $0.meter(name: Self.scopeName), dashboardNames: dashboardNames, stability: stability)
+        }
+        self.stability = stability
+        self.protocolVersion = protocolVersion
+    }
+
+    /// Traces and measures `request` around `next`.
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if let tracer {
+            return try await handle(request, context: context, next: next, tracer: tracer)
+        }
+        return try await handle(request, context: context, next: next, tracer: InstrumentationSystem.tracer)
+    }
+
+    private func handle<T: Tracer>(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response, tracer: T
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let info = HTTPServerRequestInfo(request, context: context, protocolVersion: protocolVersion)
+
+        // A malformed or missing traceparent leaves the context as it was: the span starts a new trace.
+        var parent = ServiceContext.current ?? .topLevel
+        tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
+        let span = tracer.startSpan(HTTPServerSemantics.spanName(for: info), context: parent, ofKind: .server)
+        let requestAttributes = HTTPServerSemantics.requestAttributes(for: info, stability: stability)
+        span.updateAttributes { $0.merge(requestAttributes) }
+        let observation = RequestObservation(span: span, request: info, metrics: metrics, stability: stability, start: start)
+
+        do {
+            var response = try await ServiceContext.withValue(span.context) {
+                try await next(request, context)
+            }
+            // The router sets the endpoint path in storage the context shares, so it is visible here after routing.
+            observation.responded(route: Self.route(context), statusCode: Int(response.status.code))
+            response.body = observation.observe(response.body)
+            return response
+        } catch {
+            // Hummingbird answers an `HTTPResponseError` with its status, and anything else with 500.
+            let httpError = error as? any HTTPResponseError
+            observation.recordError(error)
+            observation.responded(
+                route: Self.route(context), statusCode: Int(httpError?.status.code ?? 500),
+                unhandledError: httpError == nil ? error : nil)
+            observation.finish(responseBodySize: nil)
+            throw error
+        }
+    }
+
+    /// The matched route template. Hummingbird marks a request no route matched (and a file its file middleware did
+    /// not find) with the endpoint path `NotFound`; templates start with `/`, so that mark is not a route.
+    static func route(_ context: Context) -> String? {
+        guard let path = context.endpointPath, path.hasPrefix("/") else { return nil }
+        return path
+    }
+}
