@@ -117,6 +117,38 @@ struct CircuitBreakerStateMachineTests {
         #expect(machine.state == .closed)
     }
 
+    @Test("half-open for longer than the maximum (by default the cool-down), it reopens as of then; late trials count for nothing")
+    func halfOpenExpires() {
+        var machine = machine(.failures(1))
+        call(&machine, .failure)
+        let halfOpen = start.advanced(by: .seconds(30))
+        guard case .permitted(let hung) = machine.admit(at: halfOpen) else {
+            Issue.record("trial refused")
+            return
+        }
+        #expect(machine.admit(at: halfOpen.advanced(by: .seconds(29))) == .rejected(state: .halfOpen, retryAfter: .zero))
+        // Asked 10 s after the half-open time ran out: it reopened then, so 20 s of the new cool-down are left.
+        #expect(machine.admit(at: halfOpen.advanced(by: .seconds(40))) == .rejected(state: .open, retryAfter: .seconds(20)))
+        machine.record(.success, for: hung, at: halfOpen.advanced(by: .seconds(41)))
+        #expect(machine.state == .open, "a trial that outlived the half-open time closed the circuit")
+        #expect(call(&machine, .success, at: .seconds(90)))
+        #expect(machine.state == .closed)
+    }
+
+    @Test("a zero cool-down sets no half-open limit, so a trial can still decide")
+    func zeroCoolDownHalfOpen() {
+        var machine = Machine(
+            configuration: CircuitBreakerConfiguration(threshold: .failures(1), window: .calls(10), coolDown: .zero),
+            now: start)
+        call(&machine, .failure)
+        guard case .permitted(let trial) = machine.admit(at: start.advanced(by: .seconds(1))) else {
+            Issue.record("trial refused")
+            return
+        }
+        machine.record(.success, for: trial, at: start.advanced(by: .seconds(2)))
+        #expect(machine.state == .closed)
+    }
+
     @Test("the outcome of a call admitted before the circuit changed state is ignored")
     func stalePermit() {
         var machine = machine(.failures(1))

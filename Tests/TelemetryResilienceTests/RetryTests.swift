@@ -14,12 +14,15 @@ struct RetryTests {
         _ backoff: RetryPolicy.Backoff = brief,
         timeout: Duration? = nil,
         isRetryable: @escaping @Sendable (any Error) -> Bool = { _ in true },
-        random: @escaping @Sendable () -> Double = { 0.5 }
+        random: @escaping @Sendable () -> Double = { 0.5 },
+        clock: (any TelemetryClock)? = nil
     ) throws -> Retry {
         try Retry(
             "inventory.fetch", policy: RetryPolicy(backoff: backoff, timeout: timeout, isRetryable: isRetryable),
-            tracer: harness.tracer, meter: harness.meter, clock: harness.clock, random: random)
+            tracer: harness.tracer, meter: harness.meter, clock: clock ?? harness.clock, random: random)
     }
+
+    var retries: Double { harness.value("resilience.retry.retries", ["retry.name": "inventory.fetch"]) ?? 0 }
 
     @Test("the brief's schedule: waits of 100 ms, 500 ms and 1 s on the clock, one span per attempt under the call's span")
     func briefSchedule() async throws {
@@ -140,6 +143,59 @@ struct RetryTests {
         await #expect(throws: CancellationError.self) { try await call.value }
         #expect(attempts.withLock { $0 } == 1)
         #expect(harness.value("resilience.retry.calls", ["retry.outcome": "cancelled"]) == 1)
+        #expect(retries == 0, "a retry cancelled in its wait was never made")
+    }
+
+    @Test("cancelling the caller during an attempt stops the retry with CancellationError, without a retry")
+    func cancellationDuringAttempt() async throws {
+        let retry = try retry()
+        let clock = harness.clock
+        let attempts = Mutex(0)
+        let call = Task {
+            try await retry.run { attempt in
+                attempts.withLock { $0 = attempt }
+                try await clock.sleep(for: .seconds(3600))
+            }
+        }
+        await clock.waitForSleepers(count: 1)
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(attempts.withLock { $0 } == 1)
+        #expect(harness.value("resilience.retry.calls", ["retry.outcome": "cancelled"]) == 1)
+        #expect(retries == 0)
+        let parent = try #require(harness.spans.named("inventory.fetch").first)
+        #expect(parent.attribute("retry.outcome") == .string("cancelled") && parent.attribute("retry.attempts") == .int64(1))
+        #expect(parent.status?.code == .error, "documented: a cancelled call's span has an error status")
+    }
+
+    @Test("an attempt that answers cancellation with its own error is not classified: the call is cancelled")
+    func cancellationWithOwnError() async throws {
+        let classified = Mutex(0)
+        let retry = try retry(isRetryable: { _ in
+            classified.withLock { $0 += 1 }
+            return true
+        })
+        let clock = harness.clock
+        let call = Task { try await retry.run { _ in try await clock.sleepUntilCancelledThrowingInterrupted() } }
+        await clock.waitForSleepers(count: 1)
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(classified.withLock { $0 } == 0, "a cancelled caller's error went to the classifier")
+        #expect(harness.value("resilience.retry.calls", ["retry.outcome": "cancelled"]) == 1)
+        #expect(retries == 0)
+    }
+
+    @Test("cancelling the caller while an attempt runs under a deadline is a cancellation, not a deadline")
+    func cancellationBeforeDeadline() async throws {
+        let retry = try retry(timeout: .seconds(10))
+        let clock = harness.clock
+        let call = Task { try await retry.run { _ in try await clock.sleepUntilCancelledThrowingInterrupted() } }
+        await clock.waitForSleepers(count: 2)  // the attempt, and the deadline beside it
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(harness.value("resilience.retry.calls", ["retry.outcome": "cancelled"]) == 1)
+        #expect(harness.value("resilience.retry.calls", ["retry.outcome": "deadline_exceeded"]) ?? 0 == 0)
+        #expect(clock.sleeperCount == 0, "the deadline's sleeper outlived the call")
     }
 
     @Test("the overall deadline cancels an attempt still running when it passes")
@@ -171,13 +227,13 @@ struct RetryTests {
 
     @Test("no retry starts whose wait would end past the deadline")
     func deadlineStopsRetries() async throws {
-        let retry = try retry(timeout: .milliseconds(550))
-        let clock = harness.clock
+        let clock = SleepSignallingClock(harness.clock)
+        let retry = try retry(timeout: .milliseconds(550), clock: clock)
         let start = clock.now
         let call = Task { try await retry.run { attempt in throw Failure(attempt: attempt) } }
         // The deadline's own sleeper comes and goes with each attempt; the wait is the one due at 100 ms.
-        #expect(await eventually { clock.nextDeadline == start.advanced(by: .milliseconds(100)) })
-        clock.advance(by: .milliseconds(100))
+        await clock.waitForSleep(until: start.advanced(by: .milliseconds(100)))
+        harness.clock.advance(by: .milliseconds(100))
         do {
             try await call.value
             Issue.record("the call retried past its deadline")
@@ -200,5 +256,26 @@ struct RetryTests {
         #expect(throws: ResilienceConfigurationError.self) {
             try Retry("r", policy: RetryPolicy(backoff: .fixed([]), timeout: .zero))
         }
+        #expect(throws: ResilienceConfigurationError.self) {
+            try Retry("r", policy: RetryPolicy(backoff: .exponential(
+                initial: .seconds(1), multiplier: 2, maximum: .seconds(2), retries: .max, jitter: .none)))
+        }
+        #expect(throws: ResilienceConfigurationError.self) {
+            try Retry("r", policy: RetryPolicy(backoff: .exponential(
+                initial: .seconds(1), multiplier: 2, maximum: .seconds(2), retries: RetryPolicy.maximumRetries + 1,
+                jitter: .none)))
+        }
+        #expect(throws: Never.self) {
+            try Retry("r", policy: RetryPolicy(backoff: .exponential(
+                initial: .seconds(1), multiplier: 2, maximum: .seconds(2), retries: RetryPolicy.maximumRetries,
+                jitter: .none)))
+        }
+    }
+
+    @Test("maxAttempts saturates instead of overflowing for a policy not yet validated")
+    func maxAttemptsSaturates() {
+        let policy = RetryPolicy(backoff: .exponential(
+            initial: .seconds(1), multiplier: 2, maximum: .seconds(2), retries: .max, jitter: .none))
+        #expect(policy.maxAttempts == .max)
     }
 }

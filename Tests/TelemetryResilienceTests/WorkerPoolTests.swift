@@ -1,6 +1,6 @@
 import Synchronization
 import Telemetry
-import TelemetryResilience
+@testable import TelemetryResilience
 import TelemetryTesting
 import Testing
 import Tracing
@@ -15,7 +15,11 @@ struct WorkerPoolTests {
             tracer: harness.tracer, meter: harness.meter, clock: harness.clock)
     }
 
-    @Test("at most maxConcurrency tasks run; the rest wait in the queue; the gauges show both; results come back typed")
+    func rejected(_ reason: String) -> Double? {
+        harness.value("resilience.worker_pool.tasks.rejected", ["worker_pool.rejection.reason": reason])
+    }
+
+    @Test("at most maxConcurrency tasks run; the rest wait in the queue; the metrics show both; results come back typed")
     func boundedConcurrency() async throws {
         let pool = try pool(maxConcurrency: 2)
         let started = Arrivals()
@@ -32,7 +36,7 @@ struct WorkerPoolTests {
                 }
             }
             await started.wait(for: 2)
-            #expect(await eventually { pool.queueLength == 4 })
+            await pool.waitUntil(queueLength: 4)
             #expect(pool.activeTasks == 2 && started.count == 2, "a third task started while two ran")
             #expect(harness.value("resilience.worker_pool.queue.length", ["worker_pool.name": "thumbnails"]) == 4)
             #expect(harness.value("resilience.worker_pool.tasks.active", ["worker_pool.name": "thumbnails"]) == 2)
@@ -41,11 +45,26 @@ struct WorkerPoolTests {
         }
         #expect(results.sorted() == [0, 10, 20, 30, 40, 50])
         #expect(started.count == 6)
-        #expect(await eventually { pool.activeTasks == 0 })
-        #expect(harness.value("resilience.worker_pool.queue.length") == 0)
         #expect(harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "success"])?.count == 6)
         pool.shutdown()
         try await runner.value
+        #expect(pool.activeTasks == 0 && pool.queueLength == 0)
+        #expect(harness.value("resilience.worker_pool.queue.length") == 0)
+        #expect(harness.value("resilience.worker_pool.tasks.active") == 0)
+    }
+
+    @Test("queue length and active tasks are additive: observable up-down counters, not gauges")
+    func metricKinds() throws {
+        let pool = try pool()
+        for name in ["resilience.worker_pool.queue.length", "resilience.worker_pool.tasks.active"] {
+            let metric = try #require(harness.metric(name))
+            guard case .sum(let sum) = metric.points else {
+                Issue.record("\(name) is not a sum")
+                continue
+            }
+            #expect(!sum.isMonotonic && metric.unit == "{task}")
+        }
+        _ = pool
     }
 
     @Test("each task is a span, a child of the submitter's span; a failing task's error reaches the submitter and the span")
@@ -68,7 +87,9 @@ struct WorkerPoolTests {
             #expect(resize.parentSpanID == request.spanID)
             #expect(resize.status?.code == .error)
             #expect(resize.events.map(\.name) == ["exception"])
-            #expect(harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "failure"])?.count == 1)
+            #expect(harness.histogram("resilience.worker_pool.task.duration", [
+                "worker_pool.task.outcome": "failure", "error.type": String(reflecting: Failure.self),
+            ])?.count == 1)
             pool.shutdown()
         }
     }
@@ -83,7 +104,7 @@ struct WorkerPoolTests {
             group.addTask { try await pool.submit { started.open(); await release.wait() } }
             await started.wait()
             group.addTask { try await pool.submit { } }
-            #expect(await eventually { pool.queueLength == 1 })
+            await pool.waitUntil(queueLength: 1)
             await #expect(throws: WorkerPoolError.queueFull(limit: 1)) { try await pool.submit { } }
             #expect(harness.value("resilience.worker_pool.tasks.rejected", ["worker_pool.rejection.reason": "queue_full"]) == 1)
             release.open()
@@ -112,9 +133,28 @@ struct WorkerPoolTests {
         submitter.cancel()
         await #expect(throws: CancellationError.self) { try await submitter.value }
         #expect(sawCancellation.withLock { $0 })
-        #expect(await eventually { pool.activeTasks == 0 })
         #expect(harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "cancelled"])?.count == 1)
+        // Decided, and documented: a cancelled task's span records the cancellation and has an error status.
+        let span = try #require(harness.spans.named("thumbnails").first)
+        #expect(span.status?.code == .error && span.events.map(\.name) == ["exception"])
         #expect(try await pool.submit { 7 } == 7, "the pool still runs tasks")
+        pool.shutdown()
+        try await runner.value
+        #expect(pool.activeTasks == 0)
+        #expect(rejected("cancelled") == nil || rejected("cancelled") == 0, "a task that ran is no drop")
+    }
+
+    @Test("a task that answers its cancellation with an error of its own is measured as cancelled, not failed")
+    func cancelledWithOwnError() async throws {
+        let pool = try pool(maxConcurrency: 1)
+        let clock = harness.clock
+        let runner = Task { try await pool.run() }
+        let submitter = Task { try await pool.submit { try await clock.sleepUntilCancelledThrowingInterrupted() } }
+        await clock.waitForSleepers(count: 1)
+        submitter.cancel()
+        await #expect(throws: Interrupted.self) { try await submitter.value }
+        #expect(harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "cancelled"])?.count == 1)
+        #expect(harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "failure"]) == nil)
         pool.shutdown()
         try await runner.value
     }
@@ -129,10 +169,11 @@ struct WorkerPoolTests {
         let first = Task { try await pool.submit { started.open(); await release.wait() } }
         await started.wait()
         let second = Task { try await pool.submit { ran.withLock { $0 = true } } }
-        #expect(await eventually { pool.queueLength == 1 })
+        await pool.waitUntil(queueLength: 1)
         second.cancel()
         await #expect(throws: CancellationError.self) { try await second.value }
         #expect(pool.queueLength == 0)
+        #expect(rejected("cancelled") == 1, "the dropped task is counted")
         release.open()
         try await first.value
         #expect(ran.withLock { $0 } == false)
@@ -140,7 +181,7 @@ struct WorkerPoolTests {
         try await runner.value
     }
 
-    @Test("cancelling run() cancels the running tasks, fails the queued ones, and returns only when no task runs")
+    @Test("cancelling run() cancels the running tasks, fails and counts the queued ones, and returns only when no task runs")
     func cancelRun() async throws {
         let pool = try pool(maxConcurrency: 1)
         let clock = harness.clock
@@ -154,13 +195,15 @@ struct WorkerPoolTests {
         }
         await clock.waitForSleepers(count: 1)
         let queued = Task { try await pool.submit { 1 } }
-        #expect(await eventually { pool.queueLength == 1 })
+        await pool.waitUntil(queueLength: 1)
         runner.cancel()
         try await runner.value
         #expect(finished.withLock { $0 }, "run() returned while a task still ran")
         #expect(pool.activeTasks == 0 && pool.queueLength == 0)
         await #expect(throws: CancellationError.self) { try await running.value }
-        await #expect(throws: CancellationError.self) { try await queued.value }
+        // Its submitter was not cancelled; the pool was.
+        await #expect(throws: WorkerPoolError.shutDown) { try await queued.value }
+        #expect(rejected("shut_down") == 1, "the dropped task is counted")
         await #expect(throws: WorkerPoolError.shutDown) { try await pool.submit { 1 } }
         await #expect(throws: WorkerPoolError.shutDown) { try await pool.run() }
     }
@@ -174,7 +217,7 @@ struct WorkerPoolTests {
         let first = Task { try await pool.submit { started.open(); await release.wait(); return 1 } }
         await started.wait()
         let second = Task { try await pool.submit { 2 } }
-        #expect(await eventually { pool.queueLength == 1 })
+        await pool.waitUntil(queueLength: 1)
         pool.shutdown()
         await #expect(throws: WorkerPoolError.shutDown) { try await pool.submit { 3 } }
         #expect(harness.value("resilience.worker_pool.tasks.rejected", ["worker_pool.rejection.reason": "shut_down"]) == 1)
@@ -196,14 +239,13 @@ struct WorkerPoolTests {
         let clock = harness.clock
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await pool.run() }
-            group.addTask { try await pool.submit { try await clock.sleep(for: .milliseconds(1500)) } }
+            let submit = Task { try await pool.submit { try await clock.sleep(for: .milliseconds(1500)) } }
             await clock.waitForSleepers(count: 1)
             clock.advance(by: .milliseconds(1500))
-            #expect(await eventually {
-                harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "success"])?.count == 1
-            })
-            let point = harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.name": "thumbnails"])
-            #expect(point?.sum == 1.5)
+            // The duration is recorded before the submitter is resumed.
+            try await submit.value
+            let point = harness.histogram("resilience.worker_pool.task.duration", ["worker_pool.task.outcome": "success"])
+            #expect(point?.count == 1 && point?.sum == 1.5)
             pool.shutdown()
         }
     }
@@ -219,6 +261,43 @@ struct WorkerPoolTests {
         }
         #expect(total == 210)
         #expect(harness.spans.named("sum").count == 20)
+    }
+
+    @Test("withPool whose body returns at once (before the pool's run() has started) returns the body's value")
+    func withPoolEmptyBody() async throws {
+        // The race is between the body's return and the runner's start; a few rounds make losing it certain.
+        for round in 0..<20 {
+            let value = try await WorkerPool.withPool(name: "empty", maxConcurrency: 1, queueLimit: 1) { _ in round }
+            #expect(value == round)
+        }
+    }
+
+    @Test("a pool shut down before run() starts runs what was queued, then run() returns; it cannot run again")
+    func shutdownBeforeRun() async throws {
+        let pool = try pool(maxConcurrency: 1)
+        let queued = Task { try await pool.submit { 5 } }
+        await pool.waitUntil(queueLength: 1)
+        pool.shutdown()
+        await #expect(throws: WorkerPoolError.shutDown) { try await pool.submit { 6 } }
+        try await pool.run()
+        #expect(try await queued.value == 5)
+        #expect(pool.activeTasks == 0 && pool.queueLength == 0)
+        await #expect(throws: WorkerPoolError.shutDown) { try await pool.run() }
+    }
+
+    @Test("run() while a shut-down pool drains is refused as already running")
+    func secondRunWhileDraining() async throws {
+        let pool = try pool(maxConcurrency: 1)
+        let started = Gate()
+        let release = Gate()
+        let first = Task { try await pool.submit { started.open(); await release.wait() } }
+        let runner = Task { try await pool.run() }
+        await started.wait()
+        pool.shutdown()
+        await #expect(throws: WorkerPoolError.alreadyRunning) { try await pool.run() }
+        release.open()
+        try await first.value
+        try await runner.value
     }
 
     @Test("out-of-range limits are refused when the pool is made")

@@ -18,8 +18,8 @@ import Tracing
 /// - the metadata of the handler, of the metadata provider and of the call, merged as swift-log merges them (the
 ///   call's wins, then the provider's), as attributes, nested dictionaries and arrays kept;
 /// - the `error:` of the call as `exception.type` and `exception.message`; for a ``TracedError``, also the span it
-///   was made in: as the record's trace context when the call is outside any span, else as `error.trace_id` and
-///   `error.span_id` attributes (see ``TracedError``);
+///   was made in: as the record's trace context when the call is outside any span, else as `traced_error.trace_id`
+///   and `traced_error.span_id` attributes (see ``TracedError``);
 /// - with ``includesCodeLocation``, the call's `code.file.path`, `code.function.name` (qualified by the module) and
 ///   `code.line.number`;
 /// - the trace id, span id and trace flags of the span active in the current task.

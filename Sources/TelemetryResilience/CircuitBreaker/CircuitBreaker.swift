@@ -7,7 +7,11 @@ import Tracing
 /// reach the configured threshold, the circuit opens: calls are refused at once with ``CircuitBreakerOpenError``
 /// and counted. After the cool-down, the next call finds it half-open and goes through as a trial, as do up to
 /// ``CircuitBreakerConfiguration/halfOpenTrialCalls`` in all; when they all succeed the circuit closes, and when one
-/// fails it opens again. Time is read from the breaker's ``TelemetryClock``.
+/// fails it opens again, as it does when they have not all ended within
+/// ``CircuitBreakerConfiguration/maximumHalfOpenDuration``. Time is read from the breaker's ``TelemetryClock``.
+///
+/// A cancelled call (one that throws `CancellationError`, or any error once its task is cancelled) counts neither as
+/// a failure nor as a success. Its span, like that of any call that throws, records the error and has an error status.
 ///
 /// Every call, refused ones included, is a span with `circuit_breaker.name` and `circuit_breaker.state` (the state
 /// that admitted or refused it). The state is an observable gauge, `resilience.circuit_breaker.state`, and refusals
@@ -62,7 +66,7 @@ public final class CircuitBreaker: Sendable {
     }
 
     /// The current state. An open circuit whose cool-down has passed still reads open until a call arrives and
-    /// turns it half-open.
+    /// turns it half-open; likewise a half-open circuit whose time ran out reads half-open until a call arrives.
     public var currentState: CircuitBreakerState { state.withLock { $0.state } }
 
     /// Makes the call through the breaker, or refuses it.
@@ -77,7 +81,8 @@ public final class CircuitBreaker: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ operation: () async throws -> Value
     ) async throws -> Value {
-        let admission = state.withLock { [now = clock.now] in $0.admit(at: now) }
+        // The clock is read under the lock, so that the instants the machine sees never go backwards.
+        let admission = state.withLock { [clock] in $0.admit(at: clock.now) }
         let parent = ServiceContext.current ?? .topLevel
         let spanName = operationName ?? name
         switch admission {
@@ -97,9 +102,11 @@ public final class CircuitBreaker: Sendable {
                 record(.success, for: permit)
                 return value
             } catch {
-                // A cancelled call says nothing about the dependency's health.
+                // A cancelled call says nothing about the dependency's health, whatever error it answered
+                // cancellation with.
+                let isCancelled = Task.isCancelled || error is CancellationError
                 let outcome: StateMachine.Outcome =
-                    error is CancellationError ? .ignored : configuration.isFailure(error) ? .failure : .success
+                    isCancelled ? .ignored : configuration.isFailure(error) ? .failure : .success
                 record(outcome, for: permit)
                 throw error
             }
@@ -107,8 +114,7 @@ public final class CircuitBreaker: Sendable {
     }
 
     private func record(_ outcome: StateMachine.Outcome, for permit: StateMachine.Permit) {
-        let now = clock.now
-        state.withLock { $0.record(outcome, for: permit, at: now) }
+        state.withLock { [clock] in $0.record(outcome, for: permit, at: clock.now) }
     }
 
     private func attributes(_ attributes: inout SpanAttributes, _ state: CircuitBreakerState) {

@@ -8,9 +8,12 @@ import Tracing
 /// (`resilience.retry.retries`).
 ///
 /// Waits are slept on the retry's ``TelemetryClock``. Cancelling the caller stops the retry at once, in an attempt
-/// or in a wait, and throws `CancellationError`; an error the policy does not deem retryable is rethrown at once; when
-/// every attempt fails, the last attempt's error is rethrown; when the policy's timeout passes, the call throws
-/// ``RetryDeadlineExceededError``.
+/// or in a wait, and throws `CancellationError`, whatever error the cancelled attempt answered it with; an error the
+/// policy does not deem retryable is rethrown at once; when every attempt fails, the last attempt's error is
+/// rethrown; when the policy's timeout passes, the call throws ``RetryDeadlineExceededError``.
+///
+/// A cancelled call's span, like a failed one's, records the error and has an error status, and its
+/// `retry.outcome` is `cancelled`.
 ///
 /// ```swift
 /// let retry = try Retry("inventory.fetch", policy: RetryPolicy(
@@ -79,7 +82,9 @@ public struct Retry: Sendable {
                     let value = try await runAttempt(attempt, deadline: deadline, operation)
                     finish(span, attempts: attempt, attempt == 1 ? .success : .successAfterRetry)
                     return value
-                } catch is CancellationError {
+                } catch where Task.isCancelled || error is CancellationError {
+                    // Checked first: an attempt may answer cancellation with an error of its own, and a cancelled
+                    // caller wants neither a retry nor a deadline error, whatever that error says.
                     (outcome, failure) = (.cancelled, CancellationError())
                 } catch is DeadlineReached {
                     (outcome, failure) = (.deadlineExceeded, RetryDeadlineExceededError(attempts: attempt, lastError: lastError))
@@ -87,13 +92,14 @@ public struct Retry: Sendable {
                     lastError = error
                     var reason = RetryInstruments.Outcome.exhausted
                     if let delay = nextDelay(after: error, attempt: attempt, deadline: deadline, outcome: &reason) {
-                        instruments.recordRetry()
                         do {
                             try await clock.sleep(for: delay)
                         } catch {
                             finish(span, attempts: attempt, .cancelled)
                             throw CancellationError()
                         }
+                        // Counted once its wait is over: a retry cancelled in its wait was never made.
+                        instruments.recordRetry()
                         attempt += 1
                         continue
                     }

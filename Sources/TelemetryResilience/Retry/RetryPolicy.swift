@@ -36,7 +36,7 @@ public struct RetryPolicy: Sendable {
     /// The longest all attempts and waits may take together, or `nil` for no limit. An attempt still running at the
     /// deadline is cancelled, and no retry starts whose wait would end past it.
     public var timeout: Duration?
-    /// Whether an error is worth another attempt. `CancellationError` never is, whatever this says.
+    /// Whether an error is worth another attempt. A cancelled caller's call is never retried, whatever this says.
     public var isRetryable: @Sendable (any Error) -> Bool
 
     /// Creates a policy.
@@ -59,9 +59,14 @@ public struct RetryPolicy: Sendable {
     public var maxAttempts: Int {
         switch backoff {
         case .fixed(let delays): return delays.count + 1
-        case .exponential(_, _, _, let retries, _): return retries + 1
+        // Saturating: a policy is a plain value, and this is readable before validation refuses a huge count.
+        case .exponential(_, _, _, let retries, _): return retries == .max ? .max : retries + 1
         }
     }
+
+    /// The most retries a policy may make. More would be a mistake rather than a schedule: even at the smallest
+    /// sensible wait, they would outlast any caller.
+    public static let maximumRetries = 10_000
 
     /// The wait before retry number `retry` (1 for the first retry), or `nil` when the policy allows no such retry.
     ///
@@ -92,12 +97,15 @@ public struct RetryPolicy: Sendable {
         switch backoff {
         case .fixed(let delays):
             try ResilienceConfigurationError.require(delays.allSatisfy { $0 >= .zero }, "delays", "zero or more each")
+            try ResilienceConfigurationError.require(
+                delays.count <= Self.maximumRetries, "delays", "at most \(Self.maximumRetries)")
         case .exponential(let initial, let multiplier, let maximum, let retries, let jitter):
             try ResilienceConfigurationError.require(initial >= .zero, "initial", "zero or more")
             try ResilienceConfigurationError.require(
                 multiplier.isFinite && multiplier >= 1, "multiplier", "finite and at least 1")
             try ResilienceConfigurationError.require(maximum >= initial, "maximum", "at least initial")
-            try ResilienceConfigurationError.require(retries >= 0, "retries", "zero or more")
+            try ResilienceConfigurationError.require(
+                (0...Self.maximumRetries).contains(retries), "retries", "within 0...\(Self.maximumRetries)")
             if case .proportional(let fraction) = jitter {
                 try ResilienceConfigurationError.require((0...1).contains(fraction), "jitter fraction", "within 0...1")
             }

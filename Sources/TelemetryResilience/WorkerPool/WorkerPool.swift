@@ -15,9 +15,15 @@ import Tracing
 /// ``withPool(name:maxConcurrency:queueLimit:tracer:meter:clock:isolation:_:)``. It owns its tasks:
 /// - Cancelling a submitter cancels its task, whether queued or running.
 /// - A graceful shutdown (or ``shutdown()``) refuses new tasks, runs those already queued, and ``run()`` returns
-///   when the last one has.
-/// - Cancelling ``run()`` cancels the running tasks, fails the queued ones with `CancellationError`, and returns only
-///   when every task has returned. No task outlives ``run()``.
+///   when the last one has. A pool shut down before ``run()`` starts still runs what was queued when it does.
+/// - Cancelling ``run()`` cancels the running tasks, fails the queued ones with ``WorkerPoolError/shutDown``, and
+///   returns only when every task has returned. No task outlives ``run()``.
+///
+/// A task that never runs (refused, or dropped from the queue by its submitter's cancellation or the pool's) is
+/// counted in `resilience.worker_pool.tasks.rejected`.
+///
+/// A task that throws, cancellation included, ends its span with an `exception` event and an error status: the span
+/// shows the work did not complete, and the `worker_pool.task.outcome` of its duration tells a cancellation apart.
 ///
 /// ```swift
 /// let pool = try WorkerPool(name: "thumbnails", maxConcurrency: 4, queueLimit: 100, meter: meter)
@@ -41,9 +47,10 @@ public final class WorkerPool: Service, Sendable {
     ///     ``WorkerPoolError/queueFull(limit:)``.
     ///   - tracer: Where the tasks' spans go; by default swift-distributed-tracing's bootstrapped tracer.
     ///   - meter: Where the pool's metrics go: `resilience.worker_pool.queue.length` and
-    ///     `resilience.worker_pool.tasks.active` (observable gauges), `resilience.worker_pool.task.duration` (seconds,
-    ///     by `worker_pool.task.outcome`) and `resilience.worker_pool.tasks.rejected` (by
-    ///     `worker_pool.rejection.reason`). With `nil`, none.
+    ///     `resilience.worker_pool.tasks.active` (observable up-down counters), `resilience.worker_pool.task.duration`
+    ///     (seconds, by `worker_pool.task.outcome`, and `error.type` for a failure) and
+    ///     `resilience.worker_pool.tasks.rejected` (by `worker_pool.rejection.reason`: `queue_full`, `shut_down`,
+    ///     `cancelled`). With `nil`, none.
     ///   - clock: What task durations are measured by; tests pass `TelemetryTesting`'s `TestClock`.
     /// - Throws: ``ResilienceConfigurationError`` when a limit is out of range.
     public init(
@@ -80,11 +87,11 @@ public final class WorkerPool: Service, Sendable {
     /// Runs `operation` on the pool, and returns its result once it has run.
     ///
     /// The task runs in a span named `name` (by default the pool's), a child of the span active here. Cancelling the
-    /// calling task cancels the task: a queued task is removed and throws `CancellationError`, a running one sees
-    /// its own cancellation.
+    /// calling task cancels the task: a queued task is removed, counted, and throws `CancellationError`; a running
+    /// one sees its own cancellation.
     ///
     /// - Throws: ``WorkerPoolError/queueFull(limit:)`` or ``WorkerPoolError/shutDown`` when the pool refuses the
-    ///   task; otherwise whatever `operation` throws.
+    ///   task, or drops it from the queue because ``run()`` was cancelled; otherwise whatever `operation` throws.
     public func submit<Value: Sendable>(
         _ name: String? = nil,
         _ operation: @escaping @Sendable () async throws -> Value
@@ -97,14 +104,19 @@ public final class WorkerPool: Service, Sendable {
                 let job = makeJob(id: id, spanName: spanName, parent: submitter, operation, continuation)
                 switch queue.enqueue(job) {
                 case .queued: break
-                case .cancelled: continuation.resume(throwing: CancellationError())
-                case .rejected(let error):
-                    instruments.recordRejection(error)
-                    continuation.resume(throwing: error)
+                case .cancelled:
+                    instruments.recordRejection(.cancelled)
+                    continuation.resume(throwing: CancellationError())
+                case .queueFull:
+                    instruments.recordRejection(.queueFull)
+                    continuation.resume(throwing: WorkerPoolError.queueFull(limit: queue.limit))
+                case .shutDown:
+                    instruments.recordRejection(.shutDown)
+                    continuation.resume(throwing: WorkerPoolError.shutDown)
                 }
             }
         } onCancel: {
-            queue.cancel(id: id)
+            if queue.cancel(id: id) { instruments.recordRejection(.cancelled) }
         }
     }
 
@@ -128,8 +140,9 @@ public final class WorkerPool: Service, Sendable {
                     instruments.recordDuration(start.duration(to: clock.now), .success)
                     continuation.resume(returning: value)
                 } catch {
-                    let outcome: WorkerPoolInstruments.Outcome = error is CancellationError ? .cancelled : .failure
-                    instruments.recordDuration(start.duration(to: clock.now), outcome)
+                    // An operation may answer cancellation with an error of its own; the cancellation is what ended it.
+                    let isCancelled = Task.isCancelled || error is CancellationError
+                    instruments.recordDuration(start.duration(to: clock.now), isCancelled ? .cancelled : .failure(error))
                     continuation.resume(throwing: error)
                 }
             },
@@ -140,11 +153,13 @@ public final class WorkerPool: Service, Sendable {
     /// Runs the submitted tasks until ``shutdown()``, a graceful shutdown of the service group, or cancellation;
     /// returns when every task it started has returned.
     ///
+    /// Called after ``shutdown()`` but before any run, it runs the tasks already queued and returns.
+    ///
     /// - Throws: ``WorkerPoolError/alreadyRunning`` when called while it runs, ``WorkerPoolError/shutDown`` after
     ///   it has stopped.
     public func run() async throws {
         try queue.start()
-        let queue = self.queue
+        let (queue, instruments) = (self.queue, self.instruments)
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await withDiscardingTaskGroup { group in
@@ -153,13 +168,13 @@ public final class WorkerPool: Service, Sendable {
                     }
                 }
             } onCancel: {
-                queue.stop(rejectingWith: CancellationError())
+                instruments.recordRejection(.shutDown, count: queue.stop())
             }
         } onGracefulShutdown: {
             queue.drain()
         }
         // After a drain every task has run; after a cancellation nothing new may queue behind the returned runner.
-        queue.stop(rejectingWith: WorkerPoolError.shutDown)
+        instruments.recordRejection(.shutDown, count: queue.stop())
     }
 
     /// One worker: runs the job in a child task of its own, so that the submitter's cancellation can cancel it
@@ -177,9 +192,15 @@ public final class WorkerPool: Service, Sendable {
     }
 
     /// Stops taking tasks; those already queued still run, and then ``run()`` returns. Submitting afterwards throws
-    /// ``WorkerPoolError/shutDown``.
+    /// ``WorkerPoolError/shutDown``. Before ``run()`` has started, the queued tasks wait for it.
     public func shutdown() {
         queue.drain()
+    }
+
+    /// Returns once exactly `length` tasks wait in the queue. For tests: a submission has no other signal that it
+    /// has queued.
+    func waitUntil(queueLength length: Int) async {
+        await queue.waitUntil(length: length)
     }
 
     /// Makes a pool, runs it while `body` runs, and then shuts it down and waits for its tasks, so that no task

@@ -3,7 +3,8 @@ public enum WorkerPoolError: Error, Equatable, CustomStringConvertible {
     /// The queue already held its limit of waiting tasks. The rejection is counted in
     /// `resilience.worker_pool.tasks.rejected`.
     case queueFull(limit: Int)
-    /// The pool is shutting down or has stopped, so it takes no new tasks.
+    /// The pool is shutting down or has stopped, so it takes no new tasks; or ``WorkerPool/run()`` was cancelled
+    /// while the task waited in the queue, so it never ran. Counted in `resilience.worker_pool.tasks.rejected`.
     case shutDown
     /// ``WorkerPool/run()`` was called a second time; a pool runs once.
     case alreadyRunning

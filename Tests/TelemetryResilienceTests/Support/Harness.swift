@@ -32,6 +32,11 @@ struct Harness {
             .meter(name: "resilience-tests")
     }
 
+    /// The collected metric `name`, or `nil`.
+    func metric(_ name: String) -> MetricData? {
+        reader.collect().first { $0.name == name }
+    }
+
     /// The value of the sum or gauge point of metric `name` whose attributes include `attributes`, or `nil`.
     func value(_ name: String, _ attributes: [String: String] = [:]) -> Double? {
         guard let metric = reader.collect().first(where: { $0.name == name }) else { return nil }
@@ -109,19 +114,60 @@ final class Arrivals: Sendable {
     }
 }
 
-/// Yields until `condition` holds, at most `attempts` times, and returns whether it held: for state that another
-/// task reaches with no signal of its own to wait on. It counts turns, not time, and fails instead of hanging.
-func eventually(attempts: Int = 100_000, _ condition: () -> Bool) async -> Bool {
-    for _ in 0..<attempts {
-        if condition() { return true }
-        await Task.yield()
+/// A clock that forwards to a ``TestClock`` and tells when a sleep until a given instant was asked for: the signal a
+/// test needs when several tasks sleep on the clock and only one of the sleeps matters.
+///
+/// Advancing the test clock past the instant as soon as the sleep is asked for is safe even before the sleep has
+/// registered: a sleep that registers at or past its deadline returns at once.
+final class SleepSignallingClock: TelemetryClock {
+    let base: TestClock
+    private let state = Mutex<(asked: [ContinuousClock.Instant], waiters: [(ContinuousClock.Instant, CheckedContinuation<Void, Never>)])>(([], []))
+
+    init(_ base: TestClock) {
+        self.base = base
     }
-    return condition()
+
+    var now: ContinuousClock.Instant { base.now }
+
+    func sleep(until deadline: ContinuousClock.Instant) async throws {
+        let ready = state.withLock { state in
+            state.asked.append(deadline)
+            defer { state.waiters.removeAll { $0.0 == deadline } }
+            return state.waiters.filter { $0.0 == deadline }.map(\.1)
+        }
+        ready.forEach { $0.resume() }
+        try await base.sleep(until: deadline)
+    }
+
+    /// Returns once some task has asked to sleep until `deadline`.
+    func waitForSleep(until deadline: ContinuousClock.Instant) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let asked = state.withLock { state in
+                if !state.asked.contains(deadline) { state.waiters.append((deadline, continuation)) }
+                return state.asked.contains(deadline)
+            }
+            if asked { continuation.resume() }
+        }
+    }
 }
 
 struct Failure: Error, Equatable, CustomStringConvertible {
     var attempt: Int = 0
     var description: String { "failure \(attempt)" }
+}
+
+/// What an operation that does not let `CancellationError` through throws when it is cancelled, as many clients do.
+struct Interrupted: Error, Equatable {}
+
+extension TestClock {
+    /// Sleeps until cancelled, then throws ``Interrupted`` rather than `CancellationError`.
+    func sleepUntilCancelledThrowingInterrupted() async throws {
+        do {
+            try await sleep(for: .seconds(3600))
+        } catch {
+            throw Interrupted()
+        }
+    }
 }
 
 extension SpanData {

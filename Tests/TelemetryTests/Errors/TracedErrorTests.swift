@@ -115,7 +115,7 @@ struct TracedErrorLogTests {
         let record = try #require(processor.records.first)
         #expect(record.traceID == error.traceID && record.spanID == error.spanID)
         #expect(record.traceFlags.isSampled)
-        #expect(record.attributes["error.trace_id"] == nil)
+        #expect(record.attributes["traced_error.trace_id"] == nil)
         #expect(record.attributes["exception.type"] == .string("Telemetry.TracedError"))
     }
 
@@ -130,8 +130,10 @@ struct TracedErrorLogTests {
         }
         let record = try #require(processor.records.first)
         #expect(record.spanID == handlerSpan?.spanID)
-        #expect(record.attributes["error.trace_id"] == .string(try #require(error.traceID).hexString))
-        #expect(record.attributes["error.span_id"] == .string(try #require(error.spanID).hexString))
+        #expect(record.attributes["traced_error.trace_id"] == .string(try #require(error.traceID).hexString))
+        #expect(record.attributes["traced_error.span_id"] == .string(try #require(error.spanID).hexString))
+        #expect(record.attributes["error.trace_id"] == nil && record.attributes["error.span_id"] == nil,
+                "error.* belongs to the semantic conventions")
     }
 
     @Test("logged in the span it was made in, nothing is repeated; an error made outside a span adds nothing")
@@ -144,7 +146,7 @@ struct TracedErrorLogTests {
         logger(provider).error("bad input", error: TracedError(code: "bad_input", message: "no id"))
         let records = processor.records
         #expect(records.count == 2)
-        #expect(records.allSatisfy { $0.attributes["error.trace_id"] == nil && $0.attributes["error.span_id"] == nil })
+        #expect(records.allSatisfy { $0.attributes["traced_error.trace_id"] == nil && $0.attributes["traced_error.span_id"] == nil })
         #expect(records[0].traceID != nil)
         #expect(records[1].traceID == nil && records[1].spanID == nil)
     }
