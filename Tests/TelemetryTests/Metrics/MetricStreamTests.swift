@@ -179,6 +179,28 @@ struct MetricStreamTests {
         #expect(snapshots.allSatisfy { $0.bucketCounts[0] == 0 && $0.bucketCounts[2] == 0 })
     }
 
+    @Test("cumulative series found without the lock: tasks adding new series while others record lose nothing")
+    func lockFreeIndexUnderGrowth() async {
+        let stream = sumStream()
+        // 8 tasks over 600 attribute sets, built anew each time so lookups compare by value, not by identity: the
+        // index grows from 16 slots several times while the others read it.
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for round in 0..<5 {
+                        for id in 0..<600 {
+                            stream.record(.int(1), attributes: ["id": .int(Int64((id + task * 75 + round) % 600))])
+                        }
+                    }
+                }
+            }
+        }
+        let points = values(stream.collect(at: 200))
+        #expect(points.count == 600)
+        #expect(points.values.allSatisfy { $0 == .int(40) }, "each set: 8 tasks × 5 rounds")
+        #expect(stream.seriesCount == 600)
+    }
+
     @Test("an exponential histogram stream collects its cells' snapshots")
     func exponentialHistogram() throws {
         let state = try #require(ExponentialHistogramState(maxSize: 160, maxScale: 20))

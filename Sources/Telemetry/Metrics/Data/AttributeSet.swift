@@ -47,6 +47,9 @@ public struct AttributeSet: Sendable, Hashable {
         return kept.count == count ? self : AttributeSet(sorted: kept)
     }
 
+    /// The hash computed when the set was made.
+    var precomputedHash: Int { storage.hash }
+
     public static func == (lhs: AttributeSet, rhs: AttributeSet) -> Bool {
         lhs.storage === rhs.storage || lhs.storage == rhs.storage
     }

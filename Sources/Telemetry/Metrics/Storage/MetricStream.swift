@@ -3,8 +3,9 @@ import Synchronization
 /// The series of one metric stream: one cell per attribute set, bounded by the cardinality limit, and collected
 /// with the stream's temporality.
 ///
-/// - Recording with attributes finds the cell and records into it under the stream's lock: a lookup and an atomic
-///   operation. A bound handle, from ``bind(_:)``, keeps its cell and records without the lock.
+/// - Recording with attributes finds the cell and records into it: for a cumulative stream through a lock-free index
+///   (``SeriesIndex``), for a delta stream under the stream's lock, so that a collection never forgets a series
+///   between the lookup and the measurement. A bound handle, from ``bind(_:)``, keeps its cell and records directly.
 /// - At most `cardinalityLimit` series exist, counting the overflow series: measurements of any further attribute
 ///   set go to the series `otel.metric.overflow=true`, as the specification says.
 /// - Collection copies the list of cells under the lock and reads each cell outside it, so recording never waits
@@ -35,6 +36,8 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         var isOverflowBound = false
         /// When the current delta interval began.
         var intervalStart: UInt64
+        /// What keeps the lock-free index's entries alive (cumulative streams only).
+        var indexStorage = SeriesIndexStorage<Cell>()
     }
 
     let temporality: AggregationTemporality
@@ -43,6 +46,8 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     let startTime: UInt64
     private let makeCell: @Sendable () -> Cell
     private let state: Mutex<State>
+    /// The series of a cumulative stream, found without the lock; a delta stream forgets series, so it uses the lock.
+    private let index = SeriesIndex<Cell>()
     /// What cells that delta collections forgot had rejected.
     private let forgottenRejections = Atomic(0)
 
@@ -74,6 +79,7 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
 
     /// Records `value` in the series of `attributes`, and offers it to the series' exemplars when `exemplar` says so.
     func record(_ value: NumberValue, attributes: AttributeSet, exemplar: ExemplarCandidate? = nil) {
+        if index.withCell(of: attributes, { $0.record(value, exemplar: exemplar) }) != nil { return }
         // Recorded under the lock, so that a delta collection never forgets a series between the lookup and the
         // measurement.
         guard let exemplar else {
@@ -112,6 +118,7 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         }
         let cell = makeCell()
         state.series[attributes] = Series(cell: cell, isBound: false)
+        if temporality == .cumulative { index.add(cell, for: attributes, storage: &state.indexStorage) }
         return cell
     }
 
