@@ -109,6 +109,7 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "TelemetryOTLP", package: "swift-telemetry"),
             ],
             path: "Benchmarks/MetricsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
