@@ -220,7 +220,7 @@ public enum TelemetrySystem {
             // A disabled SDK builds no exporter: no connection, no background work.
             return MeterProvider(
                 resource: resource, readers: [], views: metrics.views, cardinalityLimit: cardinalityLimit,
-                exemplarFilter: exemplarFilter, logger: logger)
+                exemplarFilter: exemplarFilter, clock: configuration.clock, logger: logger)
         }
         var readers = metrics.readers
         if let exporters = metrics.exporters {
@@ -239,6 +239,6 @@ public enum TelemetrySystem {
         }
         return MeterProvider(
             resource: resource, readers: readers, views: metrics.views, cardinalityLimit: cardinalityLimit,
-            exemplarFilter: exemplarFilter, logger: logger)
+            exemplarFilter: exemplarFilter, clock: configuration.clock, logger: logger)
     }
 }

@@ -201,6 +201,33 @@ struct MeterProviderTests {
         #expect(reader.collect().allSatisfy { $0.name != "temperature" })
     }
 
+    @Test("a callback that overruns its time limit is reported once and its observations skipped; the others go on")
+    func overrunningCallback() throws {
+        let capture = LogCapture()
+        let clock = TestClock()
+        let reader = ManualMetricReader()
+        let meter = MeterProvider(
+            resource: Resource(attributes: ["service.name": "test"]), readers: [reader], clock: clock,
+            logger: capture.logger()
+        ).meter(name: "m")
+        let gauge = meter.makeObservableGauge(name: "temperature") { observations in
+            observations.observe(99, attributes: ["room": "slow"])
+            clock.advance(by: .seconds(2))  // the callback takes two seconds, by the provider's clock
+        }
+        gauge.addCallback { $0.observe(21.5, attributes: ["room": "a"]) }
+        gauge.addCallback { observations in
+            observations.observe(20, attributes: ["room": "b"])
+            clock.advance(by: .seconds(1))  // exactly the limit: still in time
+        }
+        for _ in 0..<2 {
+            guard case .gauge(let points) = try metric("temperature", in: reader.collect()).points else { throw TestError() }
+            #expect(Set(points.map { "\($0.attributes)=\($0.value)" }) == ["{room=a}=double(21.5)", "{room=b}=double(20.0)"])
+        }
+        let warnings = capture.warnings.filter { $0.contains("longer than its time limit") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("temperature") == true)
+    }
+
     @Test("histogram bucket advice applies; invalid advice is reported and the defaults apply")
     func histogramAdvice() throws {
         let capture = LogCapture()

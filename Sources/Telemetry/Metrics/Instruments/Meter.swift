@@ -194,7 +194,8 @@ public struct Meter: Sendable {
                     }
                 )
             }
-            let storage = ObservableInstrumentStorage(descriptor: descriptor, streams: streams, logger: provider.logger)
+            let storage = ObservableInstrumentStorage(
+                descriptor: descriptor, streams: streams, clock: provider.clock, logger: provider.logger)
             return (storage, { reader, time in storage.collect(reader: reader, at: time) })
         }
         let instrument = ObservableInstrument(storage: storage)

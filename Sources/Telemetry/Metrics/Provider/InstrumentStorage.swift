@@ -133,15 +133,21 @@ final class ObservableInstrumentStorage<Value: MetricValue>: Sendable {
         let sinks: [ObservedSink<Value>]
     }
 
+    /// How long one callback may run before its observations are skipped as overdue.
+    static var timeLimit: Duration { .seconds(1) }
+
     let descriptor: InstrumentDescriptor
     private let streams: [Stream]
     private let callbacks = Mutex<(nextID: Int, registered: [Registered])>((0, []))
     private let hasReportedFailure = Atomic(false)
+    private let hasReportedOverrun = Atomic(false)
+    private let clock: any TelemetryClock
     private let logger: Logger
 
-    init(descriptor: InstrumentDescriptor, streams: [Stream], logger: Logger) {
+    init(descriptor: InstrumentDescriptor, streams: [Stream], clock: any TelemetryClock, logger: Logger) {
         self.descriptor = descriptor
         self.streams = streams
+        self.clock = clock
         self.logger = logger
     }
 
@@ -165,7 +171,22 @@ final class ObservableInstrumentStorage<Value: MetricValue>: Sendable {
             // A failing callback loses its own observations only; the others, and the collection, go on.
             var own = Observations<Value>()
             do {
+                let started = clock.now
                 try entry.callback(&own)
+                let elapsed = started.duration(to: clock.now)
+                // A callback cannot be interrupted, but what it reports after overrunning is stale, and a callback
+                // that blocks delays every reader: it is reported, once per instrument, and its values are skipped.
+                guard elapsed <= Self.timeLimit else {
+                    if !hasReportedOverrun.exchange(true, ordering: .relaxed) {
+                        logger.warning(
+                            "An observable instrument's callback ran longer than its time limit; its observations are skipped",
+                            metadata: [
+                                "instrument": "\(descriptor.name)", "duration": "\(elapsed)", "limit": "\(Self.timeLimit)",
+                            ]
+                        )
+                    }
+                    continue
+                }
                 observations.values.merge(own.values) { _, new in new }
             } catch {
                 if !hasReportedFailure.exchange(true, ordering: .relaxed) {

@@ -30,6 +30,8 @@ public final class MeterProvider: Sendable {
     ///     `otel.metric.overflow=true` included; what does not fit is counted there.
     ///   - exemplarFilter: Which measurements may be kept as exemplars, with the span they were recorded in: by
     ///     default those recorded while a sampled span is active.
+    ///   - clock: What times observable callbacks: one that runs longer than a second is reported and its observations
+    ///     are skipped. The system clock unless a test passes its own.
     ///   - logger: Where invalid instruments and failing callbacks are reported; by default the SDK's own logger.
     public init(
         resource: Resource = .detected(),
@@ -37,11 +39,12 @@ public final class MeterProvider: Sendable {
         views: [View] = [],
         cardinalityLimit: Int = MeterProvider.defaultCardinalityLimit,
         exemplarFilter: ExemplarFilter = .traceBased,
+        clock: any TelemetryClock = SystemClock(),
         logger: Logger = TelemetryDiagnostics.logger
     ) {
         let state = MeterProviderState(
             resource: resource, readers: readers, views: views, cardinalityLimit: cardinalityLimit,
-            exemplarFilter: exemplarFilter, logger: logger)
+            exemplarFilter: exemplarFilter, clock: clock, logger: logger)
         self.state = state
         for (index, reader) in readers.enumerated() {
             // Held strongly: a reader collects what the instruments record for as long as either lives, whether or
@@ -117,6 +120,7 @@ final class MeterProviderState: Sendable {
     let views: [View]
     let cardinalityLimit: Int
     let exemplarFilter: ExemplarFilter
+    let clock: any TelemetryClock
     let logger: Logger
     let startTime: UInt64
     let isShutdown = Atomic(false)
@@ -128,9 +132,11 @@ final class MeterProviderState: Sendable {
         views: [View],
         cardinalityLimit: Int,
         exemplarFilter: ExemplarFilter,
+        clock: any TelemetryClock,
         logger: Logger
     ) {
         self.exemplarFilter = exemplarFilter
+        self.clock = clock
         self.resource = resource
         self.readers = readers
         self.views = views
