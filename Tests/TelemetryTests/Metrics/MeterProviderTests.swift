@@ -228,6 +228,27 @@ struct MeterProviderTests {
         #expect(warnings.first?.contains("temperature") == true)
     }
 
+    @Test("a bound instrument keeps its series while it lives; once it is gone, delta collections may forget the series")
+    func boundInstrumentLifetime() throws {
+        let reader = ManualMetricReader(temporality: .delta)
+        let meter = provider(readers: [reader], cardinalityLimit: 3).meter(name: "m")
+        let counter = meter.makeCounter(name: "requests")
+        do {
+            let bound = counter.bind(["route": "/a"])
+            bound.add(1)
+            _ = reader.collect()
+            _ = reader.collect()  // idle, but bound: kept
+            bound.add(1)
+            #expect(try sum(metric("requests", in: reader.collect())).points.map(\.attributes) == [["route": "/a"]])
+        }
+        _ = reader.collect()  // idle and no longer bound: forgotten
+        // With the limit of 3 (2 series and the overflow), two new sets fit only if /a was forgotten.
+        counter.add(1, attributes: ["route": "/b"])
+        counter.add(1, attributes: ["route": "/c"])
+        let points = try sum(metric("requests", in: reader.collect())).points
+        #expect(Set(points.map(\.attributes)) == [["route": "/b"], ["route": "/c"]])
+    }
+
     @Test("histogram bucket advice applies; invalid advice is reported and the defaults apply")
     func histogramAdvice() throws {
         let capture = LogCapture()

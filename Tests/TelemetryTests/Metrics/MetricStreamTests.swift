@@ -1,3 +1,4 @@
+import Synchronization
 @testable import Telemetry
 import Testing
 
@@ -67,7 +68,7 @@ struct MetricStreamTests {
     @Test("a bound series survives idle delta intervals and records without the stream's lock")
     func boundSeries() {
         let stream = sumStream(temporality: .delta)
-        let bound = stream.bind(["route": "/orders"])
+        let bound = stream.bind(["route": "/orders"]).cell
         bound.record(1, exemplar: nil)
         #expect(values(stream.collect(at: 200)) == [["route": "/orders"]: 1])
         #expect(stream.collect(at: 300).isEmpty)
@@ -76,11 +77,26 @@ struct MetricStreamTests {
         #expect(values(stream.collect(at: 400)) == [["route": "/orders"]: 5])
     }
 
+    @Test("once every binding of a series ends, delta collections forget it again when idle")
+    func unbind() {
+        let stream = sumStream(temporality: .delta)
+        let first = stream.bind(["route": "/orders"])
+        let second = stream.bind(["route": "/orders"])
+        first.cell.record(1, exemplar: nil)
+        _ = stream.collect(at: 200)
+        stream.unbind(first)
+        _ = stream.collect(at: 300)
+        #expect(stream.seriesCount == 1, "the second binding still holds the series")
+        stream.unbind(second)
+        _ = stream.collect(at: 400)
+        #expect(stream.seriesCount == 0)
+    }
+
     @Test("a handle bound past the limit records into the overflow series, which delta collections then keep")
     func boundOverflow() {
         let stream = sumStream(temporality: .delta, limit: 2)
         stream.record(1, attributes: ["id": 0])
-        let bound = stream.bind(["id": 1])
+        let bound = stream.bind(["id": 1]).cell
         bound.record(1, exemplar: nil)
         #expect(values(stream.collect(at: 200)) == [["id": 0]: 1, ["otel.metric.overflow": true]: 1])
         #expect(stream.collect(at: 300).isEmpty)
@@ -107,7 +123,7 @@ struct MetricStreamTests {
     func concurrentAdds() async {
         let integers = sumStream(isDouble: false)
         let doubles = sumStream(isDouble: true)
-        let boundDoubles = doubles.bind(["bound": true])
+        let boundDoubles = doubles.bind(["bound": true]).cell
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
                 group.addTask {
@@ -155,22 +171,30 @@ struct MetricStreamTests {
     func concurrentHistogram() async throws {
         let state = try #require(ExplicitBucketHistogramState(boundaries: [0.5, 1.5]))
         let stream = MetricStream(temporality: .delta, cardinalityLimit: 10, startTime: 0) { HistogramCell(state: state) }
-        let bound = stream.bind(["bound": true])
+        let bound = stream.bind(["bound": true]).cell
+        let recording = Recorders(8)
         let collected = await withTaskGroup(of: [MetricStream<HistogramCell>.Point].self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     for _ in 0..<10_000 { bound.record(1, exemplar: nil) }
+                    recording.count.subtract(1, ordering: .releasing)
                     return []
                 }
             }
             group.addTask {
+                // Collects for as long as anyone records, so collections interleave with the measurements.
                 var points: [MetricStream<HistogramCell>.Point] = []
-                for time in 1...200 { points += stream.collect(at: UInt64(time)) }
+                var time: UInt64 = 1
+                while recording.count.load(ordering: .acquiring) > 0 {
+                    points += stream.collect(at: time)
+                    time += 1
+                    await Task.yield()
+                }
                 return points
             }
             var all: [MetricStream<HistogramCell>.Point] = []
             for await points in group { all += points }
-            return all + stream.collect(at: 1000)
+            return all + stream.collect(at: 1_000_000)
         }
         let snapshots = collected.map(\.snapshot)
         #expect(snapshots.reduce(0) { $0 + $1.count } == 80_000)
@@ -199,6 +223,8 @@ struct MetricStreamTests {
         #expect(points.count == 600)
         #expect(points.values.allSatisfy { $0 == .int(40) }, "each set: 8 tasks × 5 rounds")
         #expect(stream.seriesCount == 600)
+        #expect((0..<600).allSatisfy { stream.isIndexed(["id": .int(Int64($0))]) }, "every series is found without the lock")
+        #expect(!sumStream(temporality: .delta).isIndexed(["id": 0]))
     }
 
     @Test("an exponential histogram stream collects its cells' snapshots")
@@ -214,6 +240,12 @@ struct MetricStreamTests {
         #expect(snapshot.count == 4 && snapshot.zeroCount == 1 && snapshot.sum == 7)
         #expect(snapshot.positiveCounts.reduce(0, +) == 3)
     }
+}
+
+/// How many tasks are still recording.
+private final class Recorders: Sendable {
+    let count: Atomic<Int>
+    init(_ count: Int) { self.count = Atomic(count) }
 }
 
 extension NumberValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {

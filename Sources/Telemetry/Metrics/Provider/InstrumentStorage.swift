@@ -59,11 +59,13 @@ final class SyncInstrumentStorage: Sendable {
     }
 
     func bind(_ attributes: AttributeSet) -> BoundInstrumentStorage {
-        let series = streams.flatMap { stream in
+        let bindings = streams.flatMap { stream in
             let kept = stream.definition.filter(attributes)
             return stream.sinks.map { $0.bind(kept) }
         }
-        return BoundInstrumentStorage(series: series, attributes: attributes, exemplarFilter: exemplarFilter)
+        return BoundInstrumentStorage(
+            series: bindings.map(\.cell), unbind: bindings.map(\.unbind), attributes: attributes,
+            exemplarFilter: exemplarFilter)
     }
 
     func collect(reader: Int, at time: UInt64) -> [(InstrumentDescriptor, MetricPoints)] {
@@ -87,13 +89,26 @@ final class BoundInstrumentStorage: Sendable {
     private let isEmpty: Bool
     private let attributes: AttributeSet
     private let exemplarFilter: ExemplarFilter
+    private let unbind: [@Sendable () -> Void]
 
-    init(series: [any AggregatorCell], attributes: AttributeSet, exemplarFilter: ExemplarFilter) {
+    init(
+        series: [any AggregatorCell],
+        unbind: [@Sendable () -> Void],
+        attributes: AttributeSet,
+        exemplarFilter: ExemplarFilter
+    ) {
         first = series.first ?? DiscardingCell.shared
         others = Array(series.dropFirst())
         isEmpty = series.isEmpty
+        self.unbind = unbind
         self.attributes = attributes
         self.exemplarFilter = exemplarFilter
+    }
+
+    // The last copy of the bound instrument is gone: its series may be forgotten again by delta collections once
+    // idle, so that handles made and dropped (as swift-metrics does per request) do not pin series for good.
+    deinit {
+        for end in unbind { end() }
     }
 
     @inline(__always)

@@ -17,13 +17,17 @@ enum MeasurementSink: Sendable {
         }
     }
 
-    /// The series of `attributes`, to record into without finding it again.
-    func bind(_ attributes: AttributeSet) -> any AggregatorCell {
+    /// The series of `attributes`, to record into without finding it again, and what ends the binding.
+    func bind(_ attributes: AttributeSet) -> (cell: any AggregatorCell, unbind: @Sendable () -> Void) {
+        func bound<Cell: AggregatorCell>(_ stream: MetricStream<Cell>) -> (any AggregatorCell, @Sendable () -> Void) {
+            let binding = stream.bind(attributes)
+            return (binding.cell, { stream.unbind(binding) })
+        }
         switch self {
-        case .sum(let stream, _): return stream.bind(attributes)
-        case .lastValue(let stream): return stream.bind(attributes)
-        case .explicitHistogram(let stream): return stream.bind(attributes)
-        case .exponentialHistogram(let stream): return stream.bind(attributes)
+        case .sum(let stream, _): return bound(stream)
+        case .lastValue(let stream): return bound(stream)
+        case .explicitHistogram(let stream): return bound(stream)
+        case .exponentialHistogram(let stream): return bound(stream)
         }
     }
 

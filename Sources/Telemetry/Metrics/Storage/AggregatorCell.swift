@@ -17,7 +17,7 @@ protocol AggregatorCell: AnyObject, Sendable {
     associatedtype Snapshot: Sendable
 
     /// Records one measurement. Returns false when the aggregation cannot take the value (NaN or an infinity in a
-    /// histogram), which the stream counts.
+    /// histogram), which the cell counts in ``rejectedCount``.
     @discardableResult
     func record(_ value: NumberValue) -> Bool
 
@@ -198,8 +198,14 @@ final class LastValueCell: AggregatorCell {
 ///
 /// Within a stripe, a measurement updates the sum, min and max first and its bucket last, with release ordering; a
 /// collection takes the buckets first, with acquire ordering, then the rest. So whatever bucket a collection counts,
-/// it also has that measurement's sum. A measurement racing with a delta collection may still leave its sum (or min,
-/// max) in one interval and its bucket in the next; nothing is lost, and the count is always the sum of the buckets.
+/// it also has that measurement's sum. A measurement racing with a delta collection, within nanoseconds of it, may
+/// still leave its sum, min or max in one interval and its bucket in the next: that point's max may then exceed every
+/// value it counts, and the next point's min and max may leave the value out. Nothing is lost, the sums over the
+/// intervals are exact, and the count is always the sum of the buckets; a seqlock would remove the skew at the cost of
+/// a second atomic write per measurement.
+///
+/// Memory: each stripe is the buckets plus 3 words, padded to whole cache lines (192 bytes for the default 16
+/// buckets), so a series takes up to 4 times that on a machine of 4 cores or more.
 final class HistogramCell: AggregatorCell {
     /// Stripes per series: the CPUs, rounded up to a power of two, at most 4, so that memory per series stays small
     /// on large machines.

@@ -9,15 +9,21 @@ final class AtomicCounters: @unchecked Sendable {
     /// The number of counters.
     let count: Int
 
+    /// The alignment of the words: a cache line (two on processors that fetch lines in pairs), so that groups of
+    /// words padded to whole lines, such as a histogram's CPU stripes, never share one.
+    static let alignment = 128
+
     init(count: Int) {
         self.count = count
-        counters = .allocate(capacity: count)
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: max(1, count) * MemoryLayout<Atomic<UInt64>>.stride, alignment: Self.alignment)
+        counters = raw.bindMemory(to: Atomic<UInt64>.self, capacity: max(1, count))
         for index in 0..<count { (counters + index).initialize(to: Atomic(0)) }
     }
 
     deinit {
         counters.deinitialize(count: count)
-        counters.deallocate()
+        UnsafeMutableRawPointer(counters).deallocate()
     }
 
     /// Adds one to counter `index` and returns its new value. Relaxed: the count orders nothing.

@@ -26,14 +26,15 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
 
     private struct Series {
         let cell: Cell
-        var isBound: Bool
+        /// Bound handles recording into the cell: while there is one, a delta collection keeps the series.
+        var bindCount: Int
     }
 
     private struct State {
         var series: [AttributeSet: Series] = [:]
         var overflow: Cell?
-        /// Whether a bound handle records into the overflow cell, which must then outlive idle intervals.
-        var isOverflowBound = false
+        /// Bound handles recording into the overflow cell, which must then outlive idle intervals.
+        var overflowBindCount = 0
         /// When the current delta interval began.
         var intervalStart: UInt64
         /// What keeps the lock-free index's entries alive (cumulative streams only).
@@ -68,10 +69,16 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
 
     /// Measurements an aggregation could not take, such as a NaN in a histogram.
     var rejectedCount: Int {
-        let live = state.withLock { state in
+        // Under the lock, with the forgotten ones: a forget between the two reads would count a cell twice.
+        state.withLock { state in
             state.series.values.reduce(state.overflow?.rejectedCount ?? 0) { $0 + $1.cell.rejectedCount }
+                + forgottenRejections.load(ordering: .relaxed)
         }
-        return live + forgottenRejections.load(ordering: .relaxed)
+    }
+
+    /// Whether the lock-free index finds the series of `attributes`; for tests.
+    func isIndexed(_ attributes: AttributeSet) -> Bool {
+        index.contains(attributes)
     }
 
     /// The number of series, the overflow series included.
@@ -94,17 +101,35 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
         if accepted { series.offerExemplar(value, candidate: exemplar) }
     }
 
-    /// The cell of `attributes`, kept for as long as the stream lives: for a bound handle, which records into it
-    /// without the stream's lock.
-    func bind(_ attributes: AttributeSet) -> Cell {
+    /// A binding of a handle to one series of a stream, which ``unbind(_:)`` ends.
+    struct Binding: Sendable {
+        let cell: Cell
+        fileprivate let attributes: AttributeSet
+        fileprivate let isOverflow: Bool
+    }
+
+    /// The cell of `attributes`, kept while the binding lasts: for a bound handle, which records into it without
+    /// finding it again.
+    func bind(_ attributes: AttributeSet) -> Binding {
         state.withLock { state in
             let cell = cell(for: attributes, in: &state)
             if state.series[attributes] != nil {
-                state.series[attributes]?.isBound = true
-            } else {
-                state.isOverflowBound = true
+                state.series[attributes]?.bindCount += 1
+                return Binding(cell: cell, attributes: attributes, isOverflow: false)
             }
-            return cell
+            state.overflowBindCount += 1
+            return Binding(cell: cell, attributes: attributes, isOverflow: true)
+        }
+    }
+
+    /// Ends `binding`: once no handle is bound to its series, a delta collection may forget the series when idle.
+    func unbind(_ binding: Binding) {
+        state.withLock { state in
+            if binding.isOverflow {
+                state.overflowBindCount = max(0, state.overflowBindCount - 1)
+            } else if let series = state.series[binding.attributes], series.cell === binding.cell {
+                state.series[binding.attributes]?.bindCount = max(0, series.bindCount - 1)
+            }
         }
     }
 
@@ -117,7 +142,7 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
             return overflow
         }
         let cell = makeCell()
-        state.series[attributes] = Series(cell: cell, isBound: false)
+        state.series[attributes] = Series(cell: cell, bindCount: 0)
         if temporality == .cumulative { index.add(cell, for: attributes, storage: &state.indexStorage) }
         return cell
     }
@@ -159,11 +184,11 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
                 // Still idle now: recording happens under this lock, so nothing can arrive between this check and
                 // the removal.
                 for attributes in idle {
-                    guard let series = state.series[attributes], !series.isBound, series.cell.isIdle else { continue }
+                    guard let series = state.series[attributes], series.bindCount == 0, series.cell.isIdle else { continue }
                     forgottenRejections.wrappingAdd(series.cell.rejectedCount, ordering: .relaxed)
                     state.series[attributes] = nil
                 }
-                if isOverflowIdle, !state.isOverflowBound, let overflow = state.overflow, overflow.isIdle {
+                if isOverflowIdle, state.overflowBindCount == 0, let overflow = state.overflow, overflow.isIdle {
                     forgottenRejections.wrappingAdd(overflow.rejectedCount, ordering: .relaxed)
                     state.overflow = nil
                 }

@@ -20,9 +20,16 @@ struct SeriesIndex<Cell: AggregatorCell>: ~Copyable, Sendable {
     func withCell<Result>(of attributes: AttributeSet, _ body: (Cell) -> Result) -> Result? {
         let address = current.load(ordering: .acquiring)
         guard let pointer = UnsafeRawPointer(bitPattern: address) else { return nil }
+        // Used without retaining it: the stream's state owns every table until the stream goes, and a retain here
+        // would make every recording thread write the same reference count.
         return Unmanaged<SeriesTable<Cell>>.fromOpaque(pointer)._withUnsafeGuaranteedRef { table in
             table.withCell(of: attributes, body)
         }
+    }
+
+    /// Whether the table has a series for `attributes`; for tests.
+    func contains(_ attributes: AttributeSet) -> Bool {
+        withCell(of: attributes) { _ in true } ?? false
     }
 
     /// Adds `cell` as the series of `attributes`. Call it under the stream's lock, with the storage that lock guards.
@@ -30,7 +37,8 @@ struct SeriesIndex<Cell: AggregatorCell>: ~Copyable, Sendable {
         let entry = SeriesEntry(attributes: attributes, cell: cell)
         storage.entries.append(entry)
         if storage.tables.last.map({ storage.entries.count * 2 > $0.capacity }) ?? true {
-            // Twice the entries, rounded up to a power of two, keeps every probe sequence short.
+            // At least four times the entries, a power of two: the table is a quarter full when made and replaced
+            // when half full, which keeps every probe sequence short.
             var capacity = 16
             while capacity < storage.entries.count * 4 { capacity <<= 1 }
             let table = SeriesTable<Cell>(capacity: capacity)
