@@ -131,6 +131,11 @@ let package = Package(
                 "TelemetryTesting",
             ]
         ),
+        // Test support shared by the test targets that run a real Prometheus: not a product.
+        .target(
+            name: "PrometheusTestSupport",
+            path: "Tests/Support/PrometheusTestSupport"
+        ),
         .testTarget(
             name: "TelemetryHTTPTests",
             dependencies: [
@@ -152,6 +157,7 @@ let package = Package(
                 "TelemetryHummingbird",
                 "TelemetryPrometheus",
                 "TelemetryTesting",
+                "PrometheusTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -175,6 +181,7 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "TelemetryPrometheus",
+                "PrometheusTestSupport",
                 "TelemetryTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

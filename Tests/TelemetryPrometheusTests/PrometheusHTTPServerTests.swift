@@ -5,6 +5,7 @@ import Telemetry
 import Testing
 
 @testable import TelemetryPrometheus
+@testable import PrometheusTestSupport
 
 @Suite("The standalone /metrics endpoint")
 struct PrometheusHTTPServerTests {

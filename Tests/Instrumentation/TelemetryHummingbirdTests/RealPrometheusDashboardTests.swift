@@ -7,6 +7,7 @@ import Telemetry
 import TelemetryHummingbird
 import TelemetryPrometheus
 import Testing
+@testable import PrometheusTestSupport
 
 /// The brief's monitoring section, end to end: a Hummingbird server on 127.0.0.1 with `TelemetryMiddleware`'s
 /// dashboard names, exposed without units on its own `/metrics`, scraped by a real Prometheus, and every PromQL query

@@ -1,6 +1,4 @@
 import Foundation
-import ServiceLifecycle
-import TelemetryPrometheus
 
 // The tests run on Linux, where the project's CI and its Prometheus live.
 import Glibc
@@ -156,28 +154,5 @@ enum RawHTTP {
         }
         guard bound else { throw Failure(description: "bind: \(errno)") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-/// Runs `server` for the length of `body`, handing it the port, then shuts it down and waits for it to stop.
-func withRunningServer<T: Sendable>(
-    _ server: PrometheusHTTPServer, _ body: (Int) async throws -> T
-) async throws -> T {
-    let (ports, portReady) = AsyncStream<Int>.makeStream()
-    let task = Task { try await server.run(onListening: { portReady.yield($0) }) }
-    var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next() else {
-        try await task.value
-        throw RawHTTP.Failure(description: "the server did not start")
-    }
-    do {
-        let result = try await body(port)
-        server.shutdown()
-        try await task.value
-        return result
-    } catch {
-        server.shutdown()
-        _ = try? await task.value
-        throw error
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 
-// Copied from TelemetryPrometheusTests/RealPrometheusTests.swift: test targets do not depend on each other.
 
 /// A real Prometheus server (Debian's `prometheus` package, which scripts/test installs), run on 127.0.0.1 with a
 /// temporary configuration and data directory, and queried through its HTTP API.
