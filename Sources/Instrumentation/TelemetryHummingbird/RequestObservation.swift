@@ -70,14 +70,27 @@ final class RequestObservation<S: Span>: Sendable {
         }
         return ResponseBody(contentLength: body.contentLength) { [self] writer in
             do {
-                try await counted.write(writer)
+                // Written after the middleware returned: the span's context is set again, so that spans made while a
+                // streamed body is produced are its children.
+                try await ServiceContext.withValue(span.context) {
+                    try await counted.write(writer)
+                }
                 finish(responseBodySize: writtenBytes.load(ordering: .relaxed))
             } catch {
-                // A failed write (the client went away) still ends the span, with what was written.
+                // A failed write (the client went away) ends the span as failed, with what was written.
+                failed(error)
                 finish(responseBodySize: writtenBytes.load(ordering: .relaxed))
                 throw error
             }
         }
+    }
+
+    /// Marks the request failed after its status was sent: the conventions' error status and `error.type`.
+    private func failed(_ error: any Error) {
+        let errorType = String(reflecting: type(of: error))
+        state.withLock { $0.errorType = errorType }
+        span.updateAttributes { $0["error.type"] = errorType }
+        span.setStatus(SpanStatus(code: .error))
     }
 
     /// Ends the span and records the metrics, the first time only.

@@ -73,7 +73,10 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response, tracer: T
     ) async throws -> Response {
         let start = ContinuousClock.now
-        let info = HTTPServerRequestInfo(request, context: context, protocolVersion: protocolVersion)
+        var info = HTTPServerRequestInfo(request, context: context, protocolVersion: protocolVersion)
+        // A route added through the router already has its endpoint path when its middleware runs: the span is then
+        // named after the route from its start, where samplers see it. Otherwise the route is filled in after routing.
+        info.route = Self.route(context)
 
         // A malformed or missing traceparent leaves the context as it was: the span starts a new trace.
         var parent = ServiceContext.current ?? .topLevel

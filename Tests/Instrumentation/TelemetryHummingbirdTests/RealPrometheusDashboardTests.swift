@@ -79,8 +79,9 @@ struct RealPrometheusDashboardTests {
         #expect(try await RawHTTP.get(port: port, "/api/orders", method: "POST").status == 201)
         #expect(try await RawHTTP.get(port: port, "/api/fail").status == 500)
 
-        // The real server recorded the peer and the Host header.
-        let span = try #require(processor.spans.first { $0.name == "GET /api/orders/{id}" })
+        // The real server recorded the peer and the Host header. The span ends once the body is written, which may be
+        // just after the client has the response: wait for it.
+        let span = await processor.span(named: "GET /api/orders/{id}")
         #expect(span.attributes["client.address"]?.toSpanAttribute() == "127.0.0.1")
         #expect(span.attributes["server.address"]?.toSpanAttribute() == "127.0.0.1")
         #expect(span.attributes["server.port"]?.toSpanAttribute() == .int64(Int64(port)))

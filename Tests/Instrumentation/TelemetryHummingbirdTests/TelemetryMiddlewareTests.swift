@@ -1,4 +1,5 @@
 import Hummingbird
+import Synchronization
 import HummingbirdTesting
 import Telemetry
 import TelemetryHTTP
@@ -200,5 +201,42 @@ struct TelemetryMiddlewareTests {
         #expect(counts[["method": "GET", "status": "200", "endpoint": "/orders/{id}"]] == 3)
         #expect(counts[["method": "GET", "status": "503", "endpoint": "/unavailable"]] == 1)
         #expect(try metric("http.server.duration").unit == "ms")
+    }
+}
+
+@Suite("TelemetryMiddleware: the span's context and name")
+struct TelemetryMiddlewareContextTests {
+    /// Samples everything and remembers the names spans had when they started.
+    final class NameRecordingSampler: Sampler {
+        let names = Mutex<[String]>([])
+        var description: String { "NameRecordingSampler" }
+
+        func shouldSample(_ parameters: SamplingParameters) -> SamplingResult {
+            names.withLock { $0.append(parameters.name) }
+            return SamplingResult(decision: .recordAndSample)
+        }
+    }
+
+    @Test("a span made in the handler is a child of the server span; samplers see the route in the name at start")
+    func childSpanAndNameAtStart() async throws {
+        let processor = CollectingProcessor()
+        let sampler = NameRecordingSampler()
+        let tracerProvider = TracerProvider(
+            resource: Resource(attributes: ["service.name": "shop"]), sampler: sampler, processors: [processor])
+        let router = Router(context: AddressedContext.self)
+        router.add(middleware: TelemetryMiddleware(tracerProvider: tracerProvider))
+        router.get("orders/:id") { _, _ -> String in
+            tracerProvider.tracer(name: "handler").withSpan("load order") { _ in "order" }
+        }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/orders/7", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        let server = await processor.span(named: "GET /orders/{id}")
+        let child = await processor.span(named: "load order")
+        #expect(child.parentSpanID == server.spanContext.spanID)
+        #expect(child.spanContext.traceID == server.spanContext.traceID)
+        #expect(sampler.names.withLock { $0 }.first == "GET /orders/{id}")
     }
 }
