@@ -7,6 +7,7 @@ extension HTTPServerRequestInfo {
         self.init(
             method: request.method.rawValue,
             path: request.uri.path,
+            query: request.uri.query.flatMap { $0.isEmpty ? nil : $0 },
             // Hummingbird's HTTP/1 and HTTP/2 channels set the scheme from whether the connection is TLS.
             scheme: request.head.scheme ?? "http",
             userAgent: request.headers[.userAgent],

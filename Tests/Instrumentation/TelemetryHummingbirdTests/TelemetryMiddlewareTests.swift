@@ -50,7 +50,7 @@ struct TelemetryMiddlewareTests {
             var headers = HTTPFields()
             headers[.init("traceparent")!] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
             headers[.userAgent] = "swift-test/1.0"
-            try await client.execute(uri: "/orders/42?secret=1", method: .get, headers: headers) { response in
+            try await client.execute(uri: "/orders/42?page=1&sig=abc&Signature=xyz", method: .get, headers: headers) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == "order 42")
             }
@@ -70,8 +70,8 @@ struct TelemetryMiddlewareTests {
         for (key, value) in expected {
             #expect(span.attributes[key]?.toSpanAttribute() == value, "\(key): \(String(describing: span.attributes[key]))")
         }
-        // Never the query, never the old names unless asked.
-        #expect(span.attributes["url.query"] == nil)
+        // The query with the conventions' sensitive values redacted; never the old names unless asked.
+        #expect(span.attributes["url.query"]?.toSpanAttribute() == "page=1&sig=REDACTED&Signature=REDACTED")
         #expect(span.attributes["http.method"] == nil)
         #expect(span.attributes["error.type"] == nil)
     }

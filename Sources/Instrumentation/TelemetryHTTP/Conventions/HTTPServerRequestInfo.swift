@@ -1,13 +1,17 @@
 /// What a server instrumentation knows about one request, in the terms of the HTTP semantic conventions.
 ///
 /// A framework integration fills it from its request type, then ``HTTPServerSemantics`` turns it into the span's name
-/// and attributes and ``HTTPServerMetrics`` into the metrics' attributes. It never holds the query string or header
-/// values other than `User-Agent`, which may carry secrets.
+/// and attributes and ``HTTPServerMetrics`` into the metrics' attributes. It holds no header values other than
+/// `User-Agent`, which may carry secrets; the query string is recorded on spans with the values the conventions name
+/// as sensitive redacted, and never on metrics.
 public struct HTTPServerRequestInfo: Sendable, Hashable {
     /// The method as received, for example `GET`.
     public var method: String
     /// The path, without the query: `url.path`.
     public var path: String
+    /// The query, without its leading `?`, when the request had one: `url.query`, after redaction (see
+    /// ``HTTPServerSemantics/redactedQuery(_:)``).
+    public var query: String?
     /// `http` or `https`: `url.scheme`.
     public var scheme: String
     /// The matched route template, for example `/orders/{id}`, or `nil` when no route matched: `http.route`. Never the
@@ -32,6 +36,7 @@ public struct HTTPServerRequestInfo: Sendable, Hashable {
     public init(
         method: String,
         path: String,
+        query: String? = nil,
         scheme: String = "http",
         route: String? = nil,
         serverAddress: String? = nil,
@@ -44,6 +49,7 @@ public struct HTTPServerRequestInfo: Sendable, Hashable {
     ) {
         self.method = method
         self.path = path
+        self.query = query
         self.scheme = scheme
         self.route = route
         self.serverAddress = serverAddress
