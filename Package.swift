@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "TelemetryResilience", targets: ["TelemetryResilience"]),
         .library(name: "TelemetryHTTP", targets: ["TelemetryHTTP"]),
         .library(name: "TelemetryHummingbird", targets: ["TelemetryHummingbird"]),
+        .library(name: "TelemetryAsyncHTTPClient", targets: ["TelemetryAsyncHTTPClient"]),
+        .library(name: "TelemetryGRPC", targets: ["TelemetryGRPC"]),
         .executable(name: "telemetrygen", targets: ["telemetrygen"]),
     ],
     dependencies: [
@@ -131,6 +133,26 @@ let package = Package(
                 "TelemetryTesting",
             ]
         ),
+        .target(
+            name: "TelemetryAsyncHTTPClient",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryAsyncHTTPClient"
+        ),
+        .target(
+            name: "TelemetryGRPC",
+            dependencies: [
+                "Telemetry",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryGRPC"
+        ),
         // Test support shared by the test targets that run a real Prometheus: not a product.
         .target(
             name: "PrometheusTestSupport",
@@ -166,6 +188,33 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Tests/Instrumentation/TelemetryHummingbirdTests"
+        ),
+        .testTarget(
+            name: "TelemetryAsyncHTTPClientTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                "TelemetryAsyncHTTPClient",
+                "TelemetryTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Tests/Instrumentation/TelemetryAsyncHTTPClientTests"
+        ),
+        .testTarget(
+            name: "TelemetryGRPCTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryGRPC",
+                "TelemetryTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Tests/Instrumentation/TelemetryGRPCTests"
         ),
         .testTarget(
             name: "TelemetryOTLPTests",

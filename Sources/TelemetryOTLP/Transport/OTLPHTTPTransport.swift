@@ -52,6 +52,9 @@ final class OTLPHTTPTransport: OTLPTransport {
         self.headers = headers
     }
 
+    /// Whether AsyncHTTPClient traces this transport's requests; never, which tests check.
+    var tracesRequests: Bool { client.tracer != nil }
+
     deinit {
         // An HTTPClient must be shut down before it is released; the exporter normally did so already.
         client.shutdown { _ in }

@@ -10,7 +10,7 @@ public struct HTTPServerRequestInfo: Sendable, Hashable {
     /// The path, without the query: `url.path`.
     public var path: String
     /// The query, without its leading `?`, when the request had one: `url.query`, after redaction (see
-    /// ``HTTPServerSemantics/redactedQuery(_:)``).
+    /// ``HTTPClientSemantics/redactedQuery(_:)``, which servers share).
     public var query: String?
     /// `http` or `https`: `url.scheme`.
     public var scheme: String

@@ -33,7 +33,8 @@ public enum HTTPServerSemantics {
         attributes["http.request.method"] = method
         if method != request.method { attributes["http.request.method_original"] = request.method }
         attributes["url.path"] = request.path
-        if let query = request.query { attributes["url.query"] = redactedQuery(query) }
+        // The same redaction as clients': the conventions name the same sensitive parameters for both.
+        if let query = request.query { attributes["url.query"] = HTTPClientSemantics.redactedQuery(query) }
         attributes["url.scheme"] = request.scheme
         if let route = request.route { attributes["http.route"] = route }
         if let address = request.serverAddress { attributes["server.address"] = address }
@@ -74,20 +75,6 @@ public enum HTTPServerSemantics {
             attributes["http.status_code"] = statusCode
         }
         return attributes
-    }
-
-    /// The query parameters whose values the conventions ask to redact: signatures and access keys of signed URLs.
-    public static let sensitiveQueryParameters: Set<String> = ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"]
-
-    /// `query` with the value of every parameter in ``sensitiveQueryParameters`` replaced by `REDACTED`, as the
-    /// conventions ask for `url.query`; the rest is kept as received.
-    public static func redactedQuery(_ query: String) -> String {
-        query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> Substring in
-            guard let equals = pair.firstIndex(of: "="), sensitiveQueryParameters.contains(String(pair[..<equals])) else {
-                return pair
-            }
-            return pair[...equals] + "REDACTED"
-        }.joined(separator: "&")
     }
 
     /// Whether a server span with this status is an error: only 5xx, since a 4xx is the client's error, not the
