@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "TelemetryHummingbird", targets: ["TelemetryHummingbird"]),
         .library(name: "TelemetryAsyncHTTPClient", targets: ["TelemetryAsyncHTTPClient"]),
         .library(name: "TelemetryGRPC", targets: ["TelemetryGRPC"]),
+        .library(name: "TelemetryVapor", targets: ["TelemetryVapor"]),
+        .library(name: "TelemetryPostgres", targets: ["TelemetryPostgres"]),
+        .library(name: "TelemetryGRDB", targets: ["TelemetryGRDB"]),
         .executable(name: "telemetrygen", targets: ["telemetrygen"]),
     ],
     dependencies: [
@@ -31,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CTelemetryShims"),
@@ -153,6 +159,44 @@ let package = Package(
             ],
             path: "Sources/Instrumentation/TelemetryGRPC"
         ),
+        .target(
+            name: "TelemetryVapor",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryVapor"
+        ),
+        .target(
+            name: "TelemetryDatabase",
+            dependencies: [
+                "Telemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryDatabase"
+        ),
+        .target(
+            name: "TelemetryPostgres",
+            dependencies: [
+                "Telemetry",
+                "TelemetryDatabase",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryPostgres"
+        ),
+        .target(
+            name: "TelemetryGRDB",
+            dependencies: [
+                "Telemetry",
+                "TelemetryDatabase",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Sources/Instrumentation/TelemetryGRDB"
+        ),
         // Test support shared by the test targets that run a real Prometheus: not a product.
         .target(
             name: "PrometheusTestSupport",
@@ -215,6 +259,34 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Tests/Instrumentation/TelemetryGRPCTests"
+        ),
+        .testTarget(
+            name: "TelemetryVaporTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryHTTP",
+                "TelemetryVapor",
+                "TelemetryTesting",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Tests/Instrumentation/TelemetryVaporTests"
+        ),
+        .testTarget(
+            name: "TelemetryDatabaseTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryDatabase",
+                "TelemetryPostgres",
+                "TelemetryGRDB",
+                "TelemetryTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Tests/Instrumentation/TelemetryDatabaseTests"
         ),
         .testTarget(
             name: "TelemetryOTLPTests",
