@@ -197,6 +197,15 @@ let package = Package(
             ],
             path: "Sources/Instrumentation/TelemetryGRDB"
         ),
+        // Test support shared by the test targets that run a real PostgreSQL: not a product.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/PostgresTestSupport"
+        ),
         // Test support shared by the test targets that run a real Prometheus: not a product.
         .target(
             name: "PrometheusTestSupport",
@@ -281,12 +290,36 @@ let package = Package(
                 "TelemetryPostgres",
                 "TelemetryGRDB",
                 "TelemetryTesting",
+                "PostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Tests/Instrumentation/TelemetryDatabaseTests"
+        ),
+        .testTarget(
+            name: "TelemetryEndToEndTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryOTLP",
+                "TelemetryHummingbird",
+                "TelemetryVapor",
+                "TelemetryAsyncHTTPClient",
+                "TelemetryGRPC",
+                "TelemetryPostgres",
+                "PostgresTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/Instrumentation/TelemetryEndToEndTests"
         ),
         .testTarget(
             name: "TelemetryOTLPTests",

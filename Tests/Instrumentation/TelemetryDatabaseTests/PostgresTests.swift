@@ -5,6 +5,7 @@ import Telemetry
 import TelemetryPostgres
 import Testing
 import Tracing
+@testable import PostgresTestSupport
 
 @Suite("PostgresNIO against a real PostgreSQL server: client spans and db.client.operation.duration", .serialized)
 struct PostgresTests {
