@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -69,6 +70,21 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A Hummingbird "hello" server with no telemetry, ours or swift-otel's, for ./compare-http to load with wrk.
+        .executableTarget(
+            name: "HTTPServerOverhead",
+            dependencies: [
+                "BenchmarkSink",
+                "BenchmarkSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Telemetry", package: "swift-telemetry"),
+                .product(name: "TelemetryHummingbird", package: "swift-telemetry"),
+                .product(name: "TelemetryOTLP", package: "swift-telemetry"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

@@ -1,0 +1,96 @@
+"""Reads ../compare-http's output (a `### mode=… round=…` header, then wrk's --latency report and the server's
+`result` line, per run) and prints requests/s and latency per mode, and the overhead of each SDK against no
+telemetry. With several rounds, each figure is the median of the rounds."""
+
+import re
+import statistics
+import sys
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def milliseconds(text):
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    return float(match.group(1)) * UNITS[match.group(2)] if match else None
+
+
+runs = []
+current = None
+for line in sys.stdin:
+    line = line.strip()
+    if line.startswith("###"):
+        current = dict(part.split("=", 1) for part in line.split()[1:])
+        runs.append(current)
+        continue
+    if current is None:
+        continue
+    if line.startswith("warmup_requests="):
+        current["warmup"] = int(line.split("=", 1)[1])
+    elif line.startswith("Requests/sec:"):
+        current["rps"] = float(line.split()[1])
+    elif re.match(r"^\d+ requests in", line):
+        current["requests"] = int(line.split()[0])
+    elif re.match(r"^(50|75|90|99)%\s", line):
+        percentile, value = line.split()[:2]
+        current["p" + percentile.rstrip("%")] = milliseconds(value)
+    elif line.startswith("Non-2xx or 3xx responses:"):
+        current["non2xx"] = int(line.split()[-1])
+    elif line.startswith("Socket errors:"):
+        current["socket_errors"] = line.split(":", 1)[1].strip()
+    elif line.startswith("result"):
+        current.update(part.split("=", 1) for part in line.split()[1:])
+
+modes = []
+for run in runs:
+    if run["mode"] not in modes:
+        modes.append(run["mode"])
+
+
+def median(mode, key):
+    values = [run[key] for run in runs if run["mode"] == mode and key in run and "failed" not in run]
+    return statistics.median(values) if values else None
+
+
+def spread(mode, key):
+    values = [run[key] for run in runs if run["mode"] == mode and key in run and "failed" not in run]
+    return f" ({min(values):.0f}–{max(values):.0f})" if len(values) > 1 else ""
+
+
+rounds = max((int(run["round"]) for run in runs), default=0)
+print(f"wrk -t2 -c32 --latency on loopback, {rounds} round(s); medians of the rounds" if rounds > 1 else
+      "wrk -t2 -c32 --latency on loopback, one round")
+print()
+print("| mode | requests/s | p50 (ms) | p99 (ms) | throughput lost | p99 added (ms) | exported to the sink |")
+print("|---|---:|---:|---:|---:|---:|---|")
+base_rps, base_p99 = median("none", "rps"), median("none", "p99")
+lost = {}
+for mode in modes:
+    rps, p50, p99 = median(mode, "rps"), median(mode, "p50"), median(mode, "p99")
+    if rps is None:
+        print(f"| {mode} | failed | | | | | |")
+        continue
+    loss = added = "—"
+    if mode != "none" and base_rps:
+        lost[mode] = 1 - rps / base_rps
+        loss = f"{lost[mode] * 100:.1f}%"
+        if base_p99 is not None and p99 is not None:
+            added = f"{p99 - base_p99:+.2f}"
+    served = [run.get("warmup", 0) + run.get("requests", 0) for run in runs if run["mode"] == mode]
+    items = [int(run.get("sink_items", 0)) for run in runs if run["mode"] == mode]
+    exported = "—" if mode == "none" else f"{sum(items):,} items for {sum(served):,} requests"
+    errors = sum(run.get("non2xx", 0) for run in runs if run["mode"] == mode)
+    if errors:
+        exported += f"; {errors} non-2xx"
+    print(f"| {mode} | {rps:.0f}{spread(mode, 'rps')} | {p50:.2f} | {p99:.2f} | {loss} | {added} | {exported} |")
+
+print()
+ours, theirs = lost.get("telemetry"), lost.get("swift-otel")
+if ours is not None:
+    status = "met" if ours <= 0.10 else "missed"
+    print(f"- telemetry's overhead: {ours * 100:.1f}% of untraced throughput (target ≤ 10%: {status})")
+if theirs is not None:
+    print(f"- swift-otel's overhead: {theirs * 100:.1f}% of untraced throughput")
+if ours is not None and theirs is not None and theirs > 0:
+    ratio = ours / theirs
+    status = "met" if ratio <= 0.5 else "missed"
+    print(f"- telemetry's overhead / swift-otel's: {ratio:.2f} (target ≤ 0.5: {status})")
