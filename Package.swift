@@ -308,6 +308,7 @@ let package = Package(
                 "TelemetryAsyncHTTPClient",
                 "TelemetryGRPC",
                 "TelemetryPostgres",
+                "TelemetryTesting",
                 "PostgresTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Vapor", package: "vapor"),

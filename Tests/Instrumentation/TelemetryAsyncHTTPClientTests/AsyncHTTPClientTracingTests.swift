@@ -6,10 +6,11 @@ import TelemetryAsyncHTTPClient
 import TelemetryHTTP
 import Testing
 import Tracing
+import TelemetryTesting
 
 @Suite("AsyncHTTPClient's client spans go through our tracer, with the conventions' attributes and metric")
 struct AsyncHTTPClientTracingTests {
-    let processor = CollectingProcessor()
+    let processor = CollectingSpanProcessor()
     let reader = ManualMetricReader()
     let tracerProvider: TracerProvider
     let meterProvider: MeterProvider

@@ -2,24 +2,12 @@ import Synchronization
 import Telemetry
 import Testing
 import Tracing
+import TelemetryTesting
 
-/// Collects spans synchronously as they end, so tests need no background export.
-final class CollectingProcessor: SpanProcessor {
-    private let ended = Mutex<[RecordingSpan]>([])
-
-    var spans: [SpanData] { ended.withLock { $0.map(\.spanData) } }
-
-    func onEnd(_ span: RecordingSpan) {
-        ended.withLock { $0.append(span) }
-    }
-
-    func forceFlush() async throws {}
-    func shutdown() async throws {}
-}
 
 /// A tracer provider that keeps every span, and a meter provider read on demand.
 struct Recorded {
-    let processor = CollectingProcessor()
+    let processor = CollectingSpanProcessor()
     let reader = ManualMetricReader()
     let tracerProvider: TracerProvider
     let meterProvider: MeterProvider

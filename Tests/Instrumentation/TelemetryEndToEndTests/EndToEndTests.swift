@@ -6,6 +6,7 @@ import Telemetry
 import TelemetryOTLP
 import Testing
 @testable import PostgresTestSupport
+import TelemetryTesting
 
 @Suite("End to end: Hummingbird → AsyncHTTPClient → Vapor → gRPC → PostgreSQL", .serialized)
 struct EndToEndTests {
@@ -18,7 +19,7 @@ struct EndToEndTests {
         try #require(PostgresServerProcess.isInstalled, Comment(rawValue: PostgresServerProcess.missing))
         // Three services, each with its own provider and resource, as three processes would have; one processor
         // collects what all of them end. Spans cross between them only through the propagated headers and metadata.
-        let processor = CollectingProcessor()
+        let processor = CollectingSpanProcessor()
         let frontend = TracerProvider(
             resource: Resource(attributes: ["service.name": "frontend"]), sampler: AlwaysOnSampler(),
             processors: [processor])

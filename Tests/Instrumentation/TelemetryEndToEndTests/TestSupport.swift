@@ -2,19 +2,6 @@ import Foundation
 import Synchronization
 import Telemetry
 
-/// Collects spans synchronously as they end, so the test needs no background export.
-final class CollectingProcessor: SpanProcessor {
-    private let ended = Mutex<[RecordingSpan]>([])
-
-    var spans: [SpanData] { ended.withLock { $0.map(\.spanData) } }
-
-    func onEnd(_ span: RecordingSpan) {
-        ended.withLock { $0.append(span) }
-    }
-
-    func forceFlush() async throws {}
-    func shutdown() async throws {}
-}
 
 /// One span as the official OTLP definitions read it back: ids in lowercase hex, the kind as its enum name.
 struct DecodedSpan: CustomStringConvertible {

@@ -4,10 +4,11 @@ import Telemetry
 import TelemetryGRPC
 import Testing
 import Tracing
+import TelemetryTesting
 
 @Suite("gRPC interceptors trace and measure calls")
 struct InterceptorTests {
-    let processor = CollectingProcessor()
+    let processor = CollectingSpanProcessor()
     let reader = ManualMetricReader()
     let tracerProvider: TracerProvider
     let meterProvider: MeterProvider

@@ -8,6 +8,7 @@ import TelemetryHummingbird
 import TelemetryPrometheus
 import Testing
 @testable import PrometheusTestSupport
+import TelemetryTesting
 
 /// The brief's monitoring section, end to end: a Hummingbird server on 127.0.0.1 with `TelemetryMiddleware`'s
 /// dashboard names, exposed without units on its own `/metrics`, scraped by a real Prometheus, and every PromQL query
@@ -22,7 +23,7 @@ struct RealPrometheusDashboardTests {
         let exporter = PrometheusExporter(options: .withoutUnits)
         let meterProvider = MeterProvider(
             resource: Resource(attributes: ["service.name": "my-service"]), readers: [exporter])
-        let processor = CollectingProcessor()
+        let processor = CollectingSpanProcessor()
         let tracerProvider = TracerProvider(sampler: AlwaysOnSampler(), processors: [processor])
 
         let router = Router(context: AddressedContext.self)
@@ -72,7 +73,7 @@ struct RealPrometheusDashboardTests {
         }
     }
 
-    private func run(port: Int, processor: CollectingProcessor) async throws {
+    private func run(port: Int, processor: CollectingSpanProcessor) async throws {
         // One request of each kind before the first scrape, so every series has a sample before the measured
         // traffic (Prometheus counts no increase in a series' first sample).
         #expect(try await RawHTTP.get(port: port, "/api/orders/1").status == 200)

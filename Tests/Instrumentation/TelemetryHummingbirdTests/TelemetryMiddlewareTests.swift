@@ -6,10 +6,11 @@ import TelemetryHTTP
 import TelemetryHummingbird
 import Testing
 import Tracing
+import TelemetryTesting
 
 @Suite("TelemetryMiddleware traces and measures Hummingbird requests")
 struct TelemetryMiddlewareTests {
-    let processor = CollectingProcessor()
+    let processor = CollectingSpanProcessor()
     let reader = ManualMetricReader()
     let tracerProvider: TracerProvider
     let meterProvider: MeterProvider
@@ -219,7 +220,7 @@ struct TelemetryMiddlewareContextTests {
 
     @Test("a span made in the handler is a child of the server span; samplers see the route in the name at start")
     func childSpanAndNameAtStart() async throws {
-        let processor = CollectingProcessor()
+        let processor = CollectingSpanProcessor()
         let sampler = NameRecordingSampler()
         let tracerProvider = TracerProvider(
             resource: Resource(attributes: ["service.name": "shop"]), sampler: sampler, processors: [processor])

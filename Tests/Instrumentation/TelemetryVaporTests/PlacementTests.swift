@@ -4,10 +4,11 @@ import Testing
 import Tracing
 import Vapor
 import VaporTesting
+import TelemetryTesting
 
 @Suite("TelemetryMiddleware: where it is added")
 struct TelemetryVaporPlacementTests {
-    let processor = CollectingProcessor()
+    let processor = CollectingSpanProcessor()
     let tracerProvider: TracerProvider
 
     init() {

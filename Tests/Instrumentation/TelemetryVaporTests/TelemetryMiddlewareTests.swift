@@ -6,21 +6,8 @@ import Testing
 import Tracing
 import Vapor
 import VaporTesting
+import TelemetryTesting
 
-/// Collects spans synchronously as they end, so tests need no background export.
-final class CollectingProcessor: SpanProcessor {
-    private let ended = Mutex<[SpanData]>([])
-
-    var spans: [SpanData] { ended.withLock { $0 } }
-
-    func onEnd(_ span: RecordingSpan) {
-        let data = span.spanData
-        ended.withLock { $0.append(data) }
-    }
-
-    func forceFlush() async throws {}
-    func shutdown() async throws {}
-}
 
 struct UnexpectedFailure: Error, CustomStringConvertible {
     var description: String { "the database is on fire" }
@@ -28,7 +15,7 @@ struct UnexpectedFailure: Error, CustomStringConvertible {
 
 @Suite("TelemetryMiddleware traces and measures Vapor requests")
 struct TelemetryVaporMiddlewareTests {
-    let processor = CollectingProcessor()
+    let processor = CollectingSpanProcessor()
     let reader = ManualMetricReader()
     let tracerProvider: TracerProvider
     let meterProvider: MeterProvider
