@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "TelemetryPostgres", targets: ["TelemetryPostgres"]),
         .library(name: "TelemetryGRDB", targets: ["TelemetryGRDB"]),
         .executable(name: "telemetrygen", targets: ["telemetrygen"]),
+        .executable(name: "telemetry-viewer", targets: ["telemetry-viewer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
@@ -197,6 +198,31 @@ let package = Package(
             ],
             path: "Sources/Instrumentation/TelemetryGRDB"
         ),
+        // The local telemetry viewer: OTLP receiver, SQLite storage, Jaeger-compatible API and web UI. A library target
+        // so that its tests reach it; users run the `telemetry-viewer` executable.
+        .target(
+            name: "TelemetryViewer",
+            dependencies: [
+                "Telemetry",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "telemetry-viewer",
+            dependencies: [
+                "TelemetryViewer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Test support shared by the test targets that run a real PostgreSQL: not a product.
         .target(
             name: "PostgresTestSupport",
@@ -321,6 +347,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/Instrumentation/TelemetryEndToEndTests"
+        ),
+        .testTarget(
+            name: "TelemetryViewerTests",
+            dependencies: [
+                "Telemetry",
+                "TelemetryViewer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "TelemetryOTLPTests",
