@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Tracing
 import Telemetry
 import TelemetryAsyncHTTPClient
 import TelemetryHummingbird
@@ -11,8 +12,10 @@ import TelemetryHummingbird
 /// to `tracerProvider`, whose route `GET /orders/:name` asks the backend on `backendPort` over an AsyncHTTPClient
 /// set up with `enableTelemetry(tracerProvider:)`. `body` gets the server's port; the server is shut down
 /// gracefully (so every span of a request it served has ended) and the client shut down before this returns.
+/// `observe` sees the service context each request is handled in.
 func withFrontend<T: Sendable>(
-    backendPort: Int, tracerProvider: TracerProvider, logger: Logger, _ body: (Int) async throws -> T
+    backendPort: Int, tracerProvider: TracerProvider, logger: Logger,
+    observe: @escaping @Sendable (ServiceContext) -> Void = { _ in }, _ body: (Int) async throws -> T
 ) async throws -> T {
     var configuration = HTTPClient.Configuration()
     configuration.httpVersion = .http1Only
@@ -23,6 +26,7 @@ func withFrontend<T: Sendable>(
     router.add(middleware: TelemetryMiddleware(tracerProvider: tracerProvider, stability: .stable))
     router.get("orders/:name") { _, context -> String in
         let name = try context.parameters.require("name")
+        observe(ServiceContext.current ?? .topLevel)
         let response = try await client.execute(
             HTTPClientRequest(url: "http://127.0.0.1:\(backendPort)/orders/\(name)"), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
