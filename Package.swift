@@ -91,6 +91,7 @@ let package = Package(
             name: "TelemetryHTTP",
             dependencies: [
                 "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

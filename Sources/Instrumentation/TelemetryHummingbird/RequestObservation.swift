@@ -8,7 +8,9 @@ import Tracing
 /// The response body is written after the middleware returns, so the span cannot end there; this object ends it
 /// (and records the metrics) when the body is written, when writing fails, or, should a later layer drop the
 /// response unwritten, when it is released. Each happens once.
-final class RequestObservation<S: Span>: Sendable {
+///
+/// Not generic over the span's type: a generic class's metadata is looked up at every allocation.
+final class RequestObservation: Sendable {
     private struct State {
         var request: HTTPServerRequestInfo
         var statusCode = 500
@@ -16,7 +18,7 @@ final class RequestObservation<S: Span>: Sendable {
         var isFinished = false
     }
 
-    private let span: S
+    private let span: any Span
     private let metrics: HTTPServerMetrics?
     private let stability: HTTPSemanticConventionStability
     private let start: ContinuousClock.Instant
@@ -24,7 +26,7 @@ final class RequestObservation<S: Span>: Sendable {
     private let writtenBytes = Atomic<Int>(0)
 
     init(
-        span: S, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
+        span: any Span, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
         stability: HTTPSemanticConventionStability, start: ContinuousClock.Instant
     ) {
         self.span = span
@@ -41,17 +43,20 @@ final class RequestObservation<S: Span>: Sendable {
 
     /// Records the route the router matched and the status the response carries.
     func responded(route: String?, statusCode: Int, unhandledError: (any Error)? = nil) {
-        let (request, errorType) = state.withLock { state in
+        let (request, errorType, routeChanged) = state.withLock { state in
+            let routeChanged = state.request.route != route
             state.request.route = route
             state.statusCode = statusCode
             state.errorType = HTTPServerSemantics.errorType(statusCode: statusCode, unhandledError: unhandledError)
-            return (state.request, state.errorType)
+            return (state.request, state.errorType, routeChanged)
         }
-        // The span was named before routing; now the route template is known.
-        span.operationName = HTTPServerSemantics.spanName(for: request)
-        let attributes = HTTPServerSemantics.responseAttributes(
-            statusCode: statusCode, errorType: errorType, for: request, stability: stability)
-        span.updateAttributes { $0.merge(attributes) }
+        guard span.isRecording else { return }
+        // A span named before routing is renamed once the route template is known.
+        if routeChanged { span.operationName = HTTPServerSemantics.spanName(for: request) }
+        span.updateAttributes {
+            HTTPServerSemantics.addResponseAttributes(
+                statusCode: statusCode, errorType: errorType, for: request, stability: stability, to: &$0)
+        }
         if HTTPServerSemantics.isServerError(statusCode: statusCode) {
             span.setStatus(SpanStatus(code: .error))
         }

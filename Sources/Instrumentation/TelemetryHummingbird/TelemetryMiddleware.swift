@@ -18,11 +18,15 @@ import Tracing
 /// - the metrics of ``HTTPServerMetrics``, and with `dashboardNames` also `http.server.requests` and
 ///   `http.server.duration` (ms) with `method`, `status` and `endpoint`.
 ///
-/// The span ends, and the duration is measured, when the response body has been written. Add it first, so that it
-/// sees the errors other middleware throw. It replaces Hummingbird's `TracingMiddleware` and `MetricsMiddleware`;
+/// The span ends, and the duration is measured, when the response body has been written; for a body of known length
+/// up to 64 KiB, which goes out at once, when the middleware returns, as OpenTelemetry's Go and Java HTTP
+/// instrumentation end theirs when the handler returns. Add it first, so that it sees the errors other middleware
+/// throw. It replaces Hummingbird's `TracingMiddleware` and `MetricsMiddleware`;
 /// use it instead of them, not with them.
 public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
     private let tracer: TelemetryTracer?
+    private let installedTracer = InstalledTracer(scopeName: "TelemetryHummingbird")
+    private let remoteAddress: RemoteAddressReader<Context>
     private let metrics: HTTPServerMetrics?
     private let stability: HTTPSemanticConventionStability
     private let protocolVersion: String?
@@ -57,6 +61,7 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         self.stability = stability
         self.protocolVersion = protocolVersion
+        self.remoteAddress = RemoteAddressReader()
     }
 
     /// Traces and measures `request` around `next`.
@@ -66,14 +71,18 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         if let tracer {
             return try await handle(request, context: context, next: next, tracer: tracer)
         }
-        return try await handle(request, context: context, next: next, tracer: InstrumentationSystem.tracer)
+        switch installedTracer.resolve() {
+        case .ours(let tracer): return try await handle(request, context: context, next: next, tracer: tracer)
+        case .other(let tracer): return try await handle(request, context: context, next: next, tracer: tracer)
+        }
     }
 
     private func handle<T: Tracer>(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response, tracer: T
     ) async throws -> Response {
         let start = ContinuousClock.now
-        var info = HTTPServerRequestInfo(request, context: context, protocolVersion: protocolVersion)
+        var info = HTTPServerRequestInfo(
+            request, remoteAddress: remoteAddress.read(context), protocolVersion: protocolVersion)
         // A route added through the router already has its endpoint path when its middleware runs: the span is then
         // named after the route from its start, where samplers see it. Otherwise the route is filled in after routing.
         info.route = Self.route(context)
@@ -81,30 +90,59 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         // A malformed or missing traceparent leaves the context as it was: the span starts a new trace.
         var parent = ServiceContext.current ?? .topLevel
         tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
-        let span = tracer.startSpan(HTTPServerSemantics.spanName(for: info), context: parent, ofKind: .server)
-        let requestAttributes = HTTPServerSemantics.requestAttributes(for: info, stability: stability)
-        span.updateAttributes { $0.merge(requestAttributes) }
-        let observation = RequestObservation(span: span, request: info, metrics: metrics, stability: stability, start: start)
+        let name = HTTPServerSemantics.spanName(for: info)
+        if let ours = tracer as? TelemetryTracer {
+            // Our tracer takes the attributes at the start, where the sampler sees them, in one collection. Passed
+            // as a temporary: a local variable would live on in this async frame and make the span's first change
+            // copy them.
+            let span = ours.startSpan(
+                name, kind: .server, parent: .context(parent),
+                attributes: HTTPServerSemantics.requestAttributes(for: info, stability: stability))
+            return try await observe(request, context: context, next: next, span: span, info: info, start: start)
+        }
+        let span = tracer.startSpan(name, context: parent, ofKind: .server)
+        if span.isRecording {
+            span.updateAttributes { HTTPServerSemantics.addRequestAttributes(for: info, stability: stability, to: &$0) }
+        }
+        return try await observe(request, context: context, next: next, span: span, info: info, start: start)
+    }
 
+    private func observe<S: Span>(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response, span: S,
+        info: HTTPServerRequestInfo, start: ContinuousClock.Instant
+    ) async throws -> Response {
+        let observation = RequestObservation(span: span, request: info, metrics: metrics, stability: stability, start: start)
         do {
             var response = try await ServiceContext.withValue(span.context) {
                 try await next(request, context)
             }
             // The router sets the endpoint path in storage the context shares, so it is visible here after routing.
             observation.responded(route: Self.route(context), statusCode: Int(response.status.code))
-            response.body = observation.observe(response.body)
+            if let length = response.body.contentLength, length <= Self.immediateBodyLimit {
+                // A body this small is written at once, in the same write as the response head when it is a single
+                // buffer: the request is finished now. Wrapping the body to see it written would cost that single
+                // write (three instead), which is most of what tracing a small response costs.
+                observation.finish(responseBodySize: length)
+            } else {
+                response.body = observation.observe(response.body)
+            }
             return response
         } catch {
             // Hummingbird answers an `HTTPResponseError` with its status, and anything else with 500.
             let httpError = error as? any HTTPResponseError
-            observation.recordError(error)
+            let statusCode = Int(httpError?.status.code ?? 500)
+            // An error that becomes a 4xx answer is the client's: recorded as an exception only when the server failed.
+            if HTTPServerSemantics.isServerError(statusCode: statusCode) { observation.recordError(error) }
             observation.responded(
-                route: Self.route(context), statusCode: Int(httpError?.status.code ?? 500),
-                unhandledError: httpError == nil ? error : nil)
+                route: Self.route(context), statusCode: statusCode, unhandledError: httpError == nil ? error : nil)
             observation.finish(responseBodySize: nil)
             throw error
         }
     }
+
+    /// The largest body of known length whose request is finished when the middleware returns rather than when the
+    /// body has been written.
+    static var immediateBodyLimit: Int { 64 * 1024 }
 
     /// The matched route template. Hummingbird marks a request no route matched (and a file its file middleware did
     /// not find) with the endpoint path `NotFound`; templates start with `/`, so that mark is not a route.

@@ -1,5 +1,5 @@
 import Telemetry
-import TelemetryHTTP
+@testable import TelemetryHTTP
 import TelemetryTesting
 import Testing
 import Tracing
@@ -45,12 +45,15 @@ struct HTTPServerSemanticsTests {
         let stable = HTTPServerSemantics.requestAttributes(for: request, stability: .stable)
         let expected: [String: SpanAttribute] = [
             "http.request.method": "POST", "url.path": "/orders", "url.scheme": "http", "http.route": "/orders",
-            "server.address": "shop", "server.port": 8080, "client.address": "10.0.0.1", "client.port": 5555,
-            "user_agent.original": "curl/8", "network.protocol.version": "1.1", "http.request.body.size": 12,
+            "server.address": "shop", "server.port": 8080, "client.address": "10.0.0.1",
+            "user_agent.original": "curl/8", "network.protocol.version": "1.1",
         ]
         for (key, value) in expected {
             #expect(stable[key]?.toSpanAttribute() == value, "\(key)")
         }
+        // Opt-in attributes stay out unless asked for.
+        #expect(stable["client.port"] == nil)
+        #expect(stable["http.request.body.size"] == nil)
         #expect(stable["http.method"] == nil)
 
         let dup = HTTPServerSemantics.requestAttributes(for: request, stability: .duplicate)
@@ -95,5 +98,26 @@ struct HTTPServerSemanticsTests {
         #expect(HTTPSemanticConventionStability.from(environment: [variable: "http/dupe"], logger: logger) == .stable)
         #expect(capture.warnings.count == 1, "\(capture.warnings)")
         #expect(capture.contains(variable) && capture.contains("http/dupe"), "\(capture.lines)")
+    }
+
+    @Test("OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS replaces the known methods, case-sensitively; a bad list warns once")
+    func knownMethodsFromEnvironment() {
+        let capture = LogCapture()
+        let logger = capture.logger()
+        let variable = "OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS"
+        let defaults = KnownHTTPMethods(environment: [:], logger: logger)
+        #expect(defaults.isDefault && defaults.methods.contains("QUERY") && defaults.methods.count == 10)
+
+        let custom = KnownHTTPMethods(environment: [variable: "GET, BREW ,PROPFIND"], logger: logger)
+        #expect(custom.methods == ["GET", "BREW", "PROPFIND"])
+        #expect(!custom.isDefault)
+        #expect(KnownHTTPMethods(environment: [variable: "get"], logger: logger).methods == ["get"])
+        #expect(KnownHTTPMethods(environment: [variable: " "], logger: logger).isDefault)
+        #expect(capture.warnings.isEmpty, "\(capture.warnings)")
+
+        let bad = KnownHTTPMethods(environment: [variable: "GET,BAD METHOD"], logger: logger)
+        #expect(bad.isDefault)
+        #expect(capture.warnings.count == 1, "\(capture.warnings)")
+        #expect(capture.contains(variable) && capture.contains("BAD METHOD"), "\(capture.lines)")
     }
 }

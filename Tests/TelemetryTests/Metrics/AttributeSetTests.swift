@@ -13,6 +13,23 @@ struct AttributeSetTests {
         #expect(AttributeSet.empty.isEmpty)
     }
 
+    @Test("a large set with repeated keys, given in reverse order, is sorted and keeps each key's last value")
+    func largeSet() {
+        var attributes: [(String, AttributeValue)] = []
+        for index in (0..<50).reversed() {
+            let key = "key\(String(index).count == 1 ? "0" : "")\(index)"
+            attributes.append((key, .int(Int64(index))))
+            if index % 10 == 0 { attributes.append((key, .string("last"))) }
+        }
+        let set = AttributeSet(attributes)
+        #expect(set.count == 50)
+        #expect(set.elements.map(\.key) == (0..<50).map { "key\(String($0).count == 1 ? "0" : "")\($0)" })
+        #expect(set["key20"] == .string("last"))
+        #expect(set["key21"] == .int(21))
+        // The same attributes in another order make an equal set.
+        #expect(AttributeSet(attributes.reversed().reversed()) == set)
+    }
+
     @Test("sets made separately from the same attributes, in any order, are equal and hash alike")
     func equality() {
         let first: AttributeSet = ["http.route": "/orders", "http.request.method": "GET", "ok": true]

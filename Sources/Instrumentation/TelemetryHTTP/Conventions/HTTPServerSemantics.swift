@@ -7,13 +7,24 @@ import Tracing
 /// arrives, then again with the route once the router has matched one, and ``responseAttributes(statusCode:errorType:for:stability:)``
 /// when the response is known.
 public enum HTTPServerSemantics {
-    /// The methods the conventions know; any other is recorded as `_OTHER`, so that a client cannot make one span
-    /// name or one series per made-up method.
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
+    /// The methods the conventions know: by default the nine of RFC 9110 and RFC 5789 and `QUERY`, or the
+    /// comma-separated list in `OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS`, which replaces them, as the conventions say.
+    /// Any other method is recorded as `_OTHER`, so that a client cannot make one span name or one series per made-up
+    /// method.
+    public static let knownMethods: Set<String> = KnownHTTPMethods.fromEnvironment.methods
+
+    private static let knownMethodsAreDefault = KnownHTTPMethods.fromEnvironment.isDefault
 
     /// The method as the conventions record it: itself when known, `_OTHER` otherwise.
     public static func normalizedMethod(_ method: String) -> String {
-        knownMethods.contains(method) ? method : "_OTHER"
+        if knownMethodsAreDefault {
+            // Compared in turn, most frequent first: cheaper than hashing the method for a set.
+            switch method {
+            case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "QUERY": return method
+            default: return "_OTHER"
+            }
+        }
+        return knownMethods.contains(method) ? method : "_OTHER"
     }
 
     /// `{method} {route}`, `{method}` when no route matched, and `HTTP` in place of an unknown method.
@@ -25,10 +36,22 @@ public enum HTTPServerSemantics {
     }
 
     /// The attributes known when the request arrives (and `http.route` once known).
+    ///
+    /// The conventions' opt-in attributes (`client.port`, `http.request.body.size`) are left out.
     public static func requestAttributes(
         for request: HTTPServerRequestInfo, stability: HTTPSemanticConventionStability = .processDefault
     ) -> SpanAttributes {
-        var attributes = SpanAttributes()
+        // Room for the request's attributes and the response's, so that adding them never grows the table.
+        var attributes = SpanAttributes([String: SpanAttribute](minimumCapacity: 16))
+        addRequestAttributes(for: request, stability: stability, to: &attributes)
+        return attributes
+    }
+
+    /// Adds ``requestAttributes(for:stability:)`` to `attributes` in place, which saves building a second
+    /// collection and merging it.
+    public static func addRequestAttributes(
+        for request: HTTPServerRequestInfo, stability: HTTPSemanticConventionStability, to attributes: inout SpanAttributes
+    ) {
         let method = normalizedMethod(request.method)
         attributes["http.request.method"] = method
         if method != request.method { attributes["http.request.method_original"] = request.method }
@@ -40,10 +63,8 @@ public enum HTTPServerSemantics {
         if let address = request.serverAddress { attributes["server.address"] = address }
         if let port = request.serverPort { attributes["server.port"] = port }
         if let client = request.clientAddress { attributes["client.address"] = client }
-        if let port = request.clientPort { attributes["client.port"] = port }
         if let agent = request.userAgent { attributes["user_agent.original"] = agent }
         if let version = request.protocolVersion { attributes["network.protocol.version"] = version }
-        if let size = request.requestBodySize { attributes["http.request.body.size"] = size }
 
         if stability.emitsOldNames {
             // The names of semantic conventions 1.20, which the migration guide maps onto the stable ones.
@@ -55,9 +76,7 @@ public enum HTTPServerSemantics {
             if let client = request.clientAddress { attributes["http.client_ip"] = client }
             if let agent = request.userAgent { attributes["http.user_agent"] = agent }
             if let version = request.protocolVersion { attributes["net.protocol.version"] = version }
-            if let size = request.requestBodySize { attributes["http.request_content_length"] = size }
         }
-        return attributes
     }
 
     /// The attributes known when the response is: `http.response.status_code`, `http.route` and `error.type`.
@@ -68,13 +87,24 @@ public enum HTTPServerSemantics {
         stability: HTTPSemanticConventionStability = .processDefault
     ) -> SpanAttributes {
         var attributes = SpanAttributes()
+        addResponseAttributes(statusCode: statusCode, errorType: errorType, for: request, stability: stability, to: &attributes)
+        return attributes
+    }
+
+    /// Adds ``responseAttributes(statusCode:errorType:for:stability:)`` to `attributes` in place.
+    public static func addResponseAttributes(
+        statusCode: Int,
+        errorType: String?,
+        for request: HTTPServerRequestInfo,
+        stability: HTTPSemanticConventionStability,
+        to attributes: inout SpanAttributes
+    ) {
         attributes["http.response.status_code"] = statusCode
         if let route = request.route { attributes["http.route"] = route }
         if let errorType { attributes["error.type"] = errorType }
         if stability.emitsOldNames {
             attributes["http.status_code"] = statusCode
         }
-        return attributes
     }
 
     /// Whether a server span with this status is an error: only 5xx, since a 4xx is the client's error, not the

@@ -16,7 +16,7 @@
 /// With ``HTTPSemanticConventionStability/emitsOldNames`` (`OTEL_SEMCONV_STABILITY_OPT_IN=http/dup`), also the old
 /// `http.server.duration` in milliseconds (unless ``dashboardNames`` already records that name),
 /// `http.server.request.size` and `http.server.response.size`, with the old attribute names.
-public struct HTTPServerMetrics: Sendable {
+public final class HTTPServerMetrics: Sendable {
     /// The conventions' advised boundaries for `http.server.request.duration`, in seconds.
     public static let durationBucketBoundaries: [Double] = [
         0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
@@ -40,6 +40,8 @@ public struct HTTPServerMetrics: Sendable {
     private let oldDuration: Histogram<Double>?
     private let oldRequestSize: Histogram<Int64>?
     private let oldResponseSize: Histogram<Int64>?
+    /// The series requests end in, bound once, so that a request finds them without building attribute sets.
+    private let cache = HTTPServerSeriesCache()
 
     /// Creates the instruments on `meter`.
     ///
@@ -102,7 +104,7 @@ public struct HTTPServerMetrics: Sendable {
     /// Counts `request` as active. Call ``requestEnded(_:statusCode:errorType:duration:responseBodySize:)`` with the
     /// same request exactly once afterwards.
     public func requestStarted(_ request: HTTPServerRequestInfo) {
-        activeRequests.add(1, attributes: Self.activeAttributes(request))
+        activeSeries(request).add(1)
     }
 
     /// Records a finished request and counts it as no longer active.
@@ -120,52 +122,87 @@ public struct HTTPServerMetrics: Sendable {
         duration elapsed: Duration,
         responseBodySize written: Int?
     ) {
-        activeRequests.add(-1, attributes: Self.activeAttributes(request))
+        activeSeries(request).add(-1)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let method = HTTPServerSemantics.normalizedMethod(request.method)
-
-        var stable: [(String, AttributeValue)] = [
-            ("http.request.method", .string(method)),
-            ("url.scheme", .string(request.scheme)),
-            ("http.response.status_code", .int(Int64(statusCode))),
-        ]
-        if let route = request.route { stable.append(("http.route", .string(route))) }
-        if let version = request.protocolVersion { stable.append(("network.protocol.version", .string(version))) }
-        if let errorType { stable.append(("error.type", .string(errorType))) }
-        let attributes = AttributeSet(stable)
-        duration.record(seconds, attributes: attributes)
-        if let size = request.requestBodySize { requestBodySize.record(Int64(size), attributes: attributes) }
-        if let written { responseBodySize.record(Int64(written), attributes: attributes) }
-
-        if dashboardNames {
-            let dashboard: AttributeSet = [
-                "method": .string(method),
-                "status": .string(String(statusCode)),
-                "endpoint": .string(request.route ?? "unmatched"),
-            ]
+        let key = HTTPServerSeriesCache.ResponseKey(
+            method: HTTPServerSemantics.normalizedMethod(request.method), scheme: request.scheme,
+            statusCode: statusCode, route: request.route, protocolVersion: request.protocolVersion,
+            errorType: errorType)
+        if let series = cache.responseSeries(key, make: bindResponseSeries) {
+            series.record(seconds: seconds, requestBodySize: request.requestBodySize, responseBodySize: written)
+            return
+        }
+        // More distinct responses than the cache keeps: record through the attribute sets, as any caller would.
+        let sets = responseAttributeSets(key)
+        duration.record(seconds, attributes: sets.stable)
+        if let size = request.requestBodySize { requestBodySize.record(Int64(size), attributes: sets.stable) }
+        if let written { responseBodySize.record(Int64(written), attributes: sets.stable) }
+        if let dashboard = sets.dashboard {
             dashboardRequests?.add(1, attributes: dashboard)
             dashboardDuration?.record(seconds * 1000, attributes: dashboard)
         }
-
-        if stability.emitsOldNames {
-            var old: [(String, AttributeValue)] = [
-                ("http.method", .string(method)),
-                ("http.scheme", .string(request.scheme)),
-                ("http.status_code", .int(Int64(statusCode))),
-            ]
-            if let route = request.route { old.append(("http.route", .string(route))) }
-            if let version = request.protocolVersion { old.append(("net.protocol.version", .string(version))) }
-            let oldAttributes = AttributeSet(old)
-            oldDuration?.record(seconds * 1000, attributes: oldAttributes)
-            if let size = request.requestBodySize { oldRequestSize?.record(Int64(size), attributes: oldAttributes) }
-            if let written { oldResponseSize?.record(Int64(written), attributes: oldAttributes) }
+        if let old = sets.old {
+            oldDuration?.record(seconds * 1000, attributes: old)
+            if let size = request.requestBodySize { oldRequestSize?.record(Int64(size), attributes: old) }
+            if let written { oldResponseSize?.record(Int64(written), attributes: old) }
         }
     }
 
-    private static func activeAttributes(_ request: HTTPServerRequestInfo) -> AttributeSet {
-        [
-            "http.request.method": .string(HTTPServerSemantics.normalizedMethod(request.method)),
-            "url.scheme": .string(request.scheme),
+    private func activeSeries(_ request: HTTPServerRequestInfo) -> BoundUpDownCounter<Int64> {
+        let key = HTTPServerSeriesCache.ActiveKey(
+            method: HTTPServerSemantics.normalizedMethod(request.method), scheme: request.scheme)
+        return cache.activeSeries(key) { key in
+            activeRequests.bind(["http.request.method": .string(key.method), "url.scheme": .string(key.scheme)])
+        }
+    }
+
+    private func bindResponseSeries(_ key: HTTPServerSeriesCache.ResponseKey) -> HTTPServerSeriesCache.ResponseSeries {
+        let sets = responseAttributeSets(key)
+        return HTTPServerSeriesCache.ResponseSeries(
+            duration: duration.bind(sets.stable),
+            requestBodySize: requestBodySize.bind(sets.stable),
+            responseBodySize: responseBodySize.bind(sets.stable),
+            dashboardRequests: sets.dashboard.flatMap { dashboard in dashboardRequests?.bind(dashboard) },
+            dashboardDuration: sets.dashboard.flatMap { dashboard in dashboardDuration?.bind(dashboard) },
+            oldDuration: sets.old.flatMap { old in oldDuration?.bind(old) },
+            oldRequestSize: sets.old.flatMap { old in oldRequestSize?.bind(old) },
+            oldResponseSize: sets.old.flatMap { old in oldResponseSize?.bind(old) }
+        )
+    }
+
+    /// The attributes of a finished request: the stable names, the dashboard names when on, and the old names with
+    /// `http/dup`.
+    private func responseAttributeSets(
+        _ key: HTTPServerSeriesCache.ResponseKey
+    ) -> (stable: AttributeSet, dashboard: AttributeSet?, old: AttributeSet?) {
+        var stable: [(String, AttributeValue)] = [
+            ("http.request.method", .string(key.method)),
+            ("url.scheme", .string(key.scheme)),
+            ("http.response.status_code", .int(Int64(key.statusCode))),
         ]
+        if let route = key.route { stable.append(("http.route", .string(route))) }
+        if let version = key.protocolVersion { stable.append(("network.protocol.version", .string(version))) }
+        if let errorType = key.errorType { stable.append(("error.type", .string(errorType))) }
+
+        var dashboard: AttributeSet?
+        if dashboardNames {
+            dashboard = [
+                "method": .string(key.method),
+                "status": .string(String(key.statusCode)),
+                "endpoint": .string(key.route ?? "unmatched"),
+            ]
+        }
+        var old: AttributeSet?
+        if stability.emitsOldNames {
+            var names: [(String, AttributeValue)] = [
+                ("http.method", .string(key.method)),
+                ("http.scheme", .string(key.scheme)),
+                ("http.status_code", .int(Int64(key.statusCode))),
+            ]
+            if let route = key.route { names.append(("http.route", .string(route))) }
+            if let version = key.protocolVersion { names.append(("net.protocol.version", .string(version))) }
+            old = AttributeSet(names)
+        }
+        return (AttributeSet(stable), dashboard, old)
     }
 }

@@ -18,9 +18,37 @@ public struct AttributeSet: Sendable, Hashable {
 
     /// A set of `attributes`; when a key repeats, the last value wins.
     public init(_ attributes: some Sequence<(String, AttributeValue)>) {
-        var byKey: [String: AttributeValue] = [:]
-        for (key, value) in attributes { byKey[key] = value }
-        self.init(sorted: byKey.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+        var elements: [Element] = []
+        elements.reserveCapacity(attributes.underestimatedCount)
+        for (key, value) in attributes { elements.append((key: key, value: value)) }
+        // Sets are small: an insertion sort compares a few keys and hashes none, where deduplicating through a
+        // dictionary hashed every key. It is stable, so of equal keys the last given stays last.
+        if elements.count > 32 {
+            elements = elements.enumerated()
+                .sorted { $0.element.key != $1.element.key ? $0.element.key < $1.element.key : $0.offset < $1.offset }
+                .map(\.element)
+        } else if elements.count > 1 {
+            for index in 1..<elements.count {
+                let element = elements[index]
+                var slot = index
+                while slot > 0, element.key < elements[slot - 1].key {
+                    elements[slot] = elements[slot - 1]
+                    slot -= 1
+                }
+                if slot != index { elements[slot] = element }
+            }
+        }
+        if elements.count > 1 {
+            // Of each run of equal keys, keep the last.
+            var kept = 0
+            for index in elements.indices {
+                if index + 1 < elements.count, elements[index + 1].key == elements[index].key { continue }
+                if kept != index { elements[kept] = elements[index] }
+                kept += 1
+            }
+            elements.removeLast(elements.count - kept)
+        }
+        self.init(sorted: elements)
     }
 
     private init(sorted elements: [Element]) {
