@@ -132,6 +132,8 @@ struct TelemetryMiddlewareTests {
         #expect(missing.status?.code != .error)
         #expect(missing.attributes["http.response.status_code"]?.toSpanAttribute() == 404)
         #expect(missing.attributes["error.type"] == nil)
+        // The thrown HTTPError became the client's 404: not an exception of the server's.
+        #expect(missing.events.isEmpty)
         // The router throws 404 for a path no route matches: the span is named by the method alone, never the path.
         let unmatched = try span(named: "GET")
         #expect(unmatched.attributes["http.route"] == nil)
