@@ -88,6 +88,18 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "MiddlewareCost",
+            dependencies: [
+                "BenchmarkSink",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Telemetry", package: "swift-telemetry"),
+                .product(name: "TelemetryHummingbird", package: "swift-telemetry"),
+                .product(name: "TelemetryOTLP", package: "swift-telemetry"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
             name: "TracingBenchmarks",
             dependencies: [
                 "BenchmarkSupport",

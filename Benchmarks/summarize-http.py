@@ -60,14 +60,19 @@ rounds = max((int(run["round"]) for run in runs), default=0)
 print(f"wrk -t2 -c32 --latency on loopback, {rounds} round(s); medians of the rounds" if rounds > 1 else
       "wrk -t2 -c32 --latency on loopback, one round")
 print()
-print("| mode | requests/s | p50 (ms) | p99 (ms) | throughput lost | p99 added (ms) | exported to the sink |")
-print("|---|---:|---:|---:|---:|---:|---|")
+print("| mode | requests/s | p50 (ms) | p99 (ms) | throughput lost | p99 added (ms) | server CPU µs/request | CPU added | exported to the sink |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+for run in runs:
+    if "cpu_seconds" in run and run.get("requests"):
+        run["cpu_us"] = float(run["cpu_seconds"]) * 1e6 / (run.get("warmup", 0) + run["requests"])
+base_cpu = median("none", "cpu_us")
+cpu_added = {}
 base_rps, base_p99 = median("none", "rps"), median("none", "p99")
 lost = {}
 for mode in modes:
     rps, p50, p99 = median(mode, "rps"), median(mode, "p50"), median(mode, "p99")
     if rps is None:
-        print(f"| {mode} | failed | | | | | |")
+        print(f"| {mode} | failed | | | | | | | |")
         continue
     loss = added = "—"
     if mode != "none" and base_rps:
@@ -75,13 +80,19 @@ for mode in modes:
         loss = f"{lost[mode] * 100:.1f}%"
         if base_p99 is not None and p99 is not None:
             added = f"{p99 - base_p99:+.2f}"
+    cpu = median(mode, "cpu_us")
+    cpu_text = f"{cpu:.1f}" if cpu is not None else "—"
+    cpu_more = "—"
+    if mode != "none" and cpu is not None and base_cpu:
+        cpu_added[mode] = cpu / base_cpu - 1
+        cpu_more = f"{cpu_added[mode] * 100:+.1f}%"
     served = [run.get("warmup", 0) + run.get("requests", 0) for run in runs if run["mode"] == mode]
     items = [int(run.get("sink_items", 0)) for run in runs if run["mode"] == mode]
     exported = "—" if mode == "none" else f"{sum(items):,} items for {sum(served):,} requests"
     errors = sum(run.get("non2xx", 0) for run in runs if run["mode"] == mode)
     if errors:
         exported += f"; {errors} non-2xx"
-    print(f"| {mode} | {rps:.0f}{spread(mode, 'rps')} | {p50:.2f} | {p99:.2f} | {loss} | {added} | {exported} |")
+    print(f"| {mode} | {rps:.0f}{spread(mode, 'rps')} | {p50:.2f} | {p99:.2f} | {loss} | {added} | {cpu_text} | {cpu_more} | {exported} |")
 
 print()
 ours, theirs = lost.get("telemetry"), lost.get("swift-otel")
@@ -94,3 +105,7 @@ if ours is not None and theirs is not None and theirs > 0:
     ratio = ours / theirs
     status = "met" if ratio <= 0.5 else "missed"
     print(f"- telemetry's overhead / swift-otel's: {ratio:.2f} (target ≤ 0.5: {status})")
+ours_cpu, theirs_cpu = cpu_added.get("telemetry"), cpu_added.get("swift-otel")
+if ours_cpu is not None and theirs_cpu:
+    print(f"- server CPU per request added: telemetry {ours_cpu * 100:.1f}%, swift-otel {theirs_cpu * 100:.1f}% "
+          f"(ratio {ours_cpu / theirs_cpu:.2f})")
