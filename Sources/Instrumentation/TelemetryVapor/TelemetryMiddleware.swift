@@ -30,6 +30,7 @@ import Vapor
 /// not part of the span and its size is not recorded. A body held in memory has its size recorded.
 public struct TelemetryMiddleware: AsyncMiddleware {
     private let tracer: TelemetryTracer?
+    private let installedTracer = InstalledTracer(scopeName: "TelemetryVapor")
     private let metrics: HTTPServerMetrics?
     private let stability: HTTPSemanticConventionStability
 
@@ -65,7 +66,25 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         if let tracer {
             return try await respond(to: request, chainingTo: next, tracer: tracer)
         }
-        return try await respond(to: request, chainingTo: next, tracer: InstrumentationSystem.tracer)
+        switch installedTracer.resolve() {
+        case .ours(let tracer): return try await respond(to: request, chainingTo: next, tracer: tracer)
+        case .other(let tracer): return try await respond(to: request, chainingTo: next, tracer: tracer)
+        }
+    }
+
+    /// Starts the server span; our tracer takes the attributes at the start, where the sampler sees them.
+    private func startSpan<T: Tracer>(_ info: HTTPServerRequestInfo, parent: ServiceContext, tracer: T) -> any Span {
+        let name = HTTPServerSemantics.spanName(for: info)
+        if let ours = tracer as? TelemetryTracer {
+            return ours.startSpan(
+                name, kind: .server, parent: .context(parent),
+                attributes: HTTPServerSemantics.requestAttributes(for: info, stability: stability))
+        }
+        let span = tracer.startSpan(name, context: parent, ofKind: .server)
+        if span.isRecording {
+            span.updateAttributes { HTTPServerSemantics.addRequestAttributes(for: info, stability: stability, to: &$0) }
+        }
+        return span
     }
 
     private func respond<T: Tracer>(
@@ -79,9 +98,7 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         let outerContext = request.serviceContext
         var parent = outerContext
         tracer.extract(request.headers, into: &parent, using: HTTPHeadersExtractor())
-        let span = tracer.startSpan(HTTPServerSemantics.spanName(for: info), context: parent, ofKind: .server)
-        let requestAttributes = HTTPServerSemantics.requestAttributes(for: info, stability: stability)
-        span.updateAttributes { $0.merge(requestAttributes) }
+        let span = startSpan(info, parent: parent, tracer: tracer)
         metrics?.requestStarted(info)
 
         let statusCode: Int
@@ -103,16 +120,20 @@ public struct TelemetryMiddleware: AsyncMiddleware {
             statusCode = Int(abort?.status.code ?? 500)
             errorType = HTTPServerSemantics.errorType(
                 statusCode: statusCode, unhandledError: abort == nil ? error : nil)
-            span.recordError(error)
+            // An error that becomes a 4xx answer is the client's: recorded as an exception only when the server failed.
+            if HTTPServerSemantics.isServerError(statusCode: statusCode) { span.recordError(error) }
             response = .failure(error)
         }
         request.serviceContext = outerContext
 
-        let responseAttributes = HTTPServerSemantics.responseAttributes(
-            statusCode: statusCode, errorType: errorType, for: info, stability: stability)
-        span.updateAttributes { $0.merge(responseAttributes) }
-        if HTTPServerSemantics.isServerError(statusCode: statusCode) {
-            span.setStatus(SpanStatus(code: .error))
+        if span.isRecording {
+            span.updateAttributes {
+                HTTPServerSemantics.addResponseAttributes(
+                    statusCode: statusCode, errorType: errorType, for: info, stability: stability, to: &$0)
+            }
+            if HTTPServerSemantics.isServerError(statusCode: statusCode) {
+                span.setStatus(SpanStatus(code: .error))
+            }
         }
         span.end()
         // A streamed body's size is unknown (`count` is -1) until written, after this returns; an error's response is

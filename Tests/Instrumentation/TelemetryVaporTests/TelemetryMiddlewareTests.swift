@@ -163,6 +163,8 @@ struct TelemetryVaporMiddlewareTests {
         #expect(missing.status?.code != .error)
         #expect(missing.attributes["http.response.status_code"]?.toSpanAttribute() == 404)
         #expect(missing.attributes["error.type"] == nil)
+        // The thrown Abort became the client's 404: not an exception of the server's.
+        #expect(missing.events.isEmpty)
         // No route matched: the span is named by the method alone, never the path.
         let unmatched = try span(named: "GET")
         #expect(unmatched.attributes["http.route"] == nil)
