@@ -167,6 +167,21 @@ struct MetricStreamTests {
         #expect(second.bucketCounts == [0, 1, 0] && second.count == 1)
     }
 
+    @Test("a NaN or an infinity in a new attribute set of a cumulative histogram makes no series: it is only counted")
+    func rejectedValueMakesNoSeries() throws {
+        let state = try #require(ExplicitBucketHistogramState(boundaries: [10]))
+        let stream = MetricStream(temporality: .cumulative, cardinalityLimit: 3, startTime: 0) { HistogramCell(state: state) }
+        stream.record(.double(.nan), attributes: ["route": "/nan"])
+        stream.record(.double(.infinity), attributes: ["route": "/infinity"])
+        #expect(stream.seriesCount == 0)
+        #expect(stream.rejectedCount == 2)
+        // The limit is still whole for series that report: two of them and no overflow.
+        stream.record(1, attributes: ["route": "/a"])
+        stream.record(2, attributes: ["route": "/b"])
+        let points = stream.collect(at: 1)
+        #expect(Set(points.map(\.attributes)) == [["route": "/a"], ["route": "/b"]])
+    }
+
     @Test("8 tasks record into one histogram series while delta collections run: every count and sum is kept")
     func concurrentHistogram() async throws {
         let state = try #require(ExplicitBucketHistogramState(boundaries: [0.5, 1.5]))

@@ -37,10 +37,15 @@ protocol AggregatorCell: AnyObject, Sendable {
 
     /// Measurements the aggregation could not take, such as a NaN in a histogram.
     var rejectedCount: Int { get }
+
+    /// Whether the aggregation can take `value` at all; a stream asks before it makes a series for a measurement.
+    static func accepts(_ value: NumberValue) -> Bool
 }
 
 extension AggregatorCell {
     var rejectedCount: Int { 0 }
+
+    static func accepts(_ value: NumberValue) -> Bool { true }
 
     /// Records `value`, and offers it to the series' exemplars when `exemplar` says so: what a bound instrument does,
     /// holding the cell itself.
@@ -240,6 +245,8 @@ final class HistogramCell: AggregatorCell {
 
     private var bucketCount: Int { boundaries.count + 1 }
 
+    static func accepts(_ value: NumberValue) -> Bool { value.doubleValue.isFinite }
+
     @discardableResult
     func record(_ value: NumberValue) -> Bool {
         let double = value.doubleValue
@@ -329,6 +336,8 @@ final class ExponentialHistogramCell: AggregatorCell {
         // The specification's default: as many exemplars as buckets, at most twenty.
         exemplars = LazyExemplarReservoir(.fixedSize(min(20, state.maxSize)))
     }
+
+    static func accepts(_ value: NumberValue) -> Bool { value.doubleValue.isFinite }
 
     @discardableResult
     func record(_ value: NumberValue) -> Bool {

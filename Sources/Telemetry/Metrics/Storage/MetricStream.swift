@@ -49,7 +49,8 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     private let state: Mutex<State>
     /// The series of a cumulative stream, found without the lock; a delta stream forgets series, so it uses the lock.
     private let index = SeriesIndex<Cell>()
-    /// What cells that delta collections forgot had rejected.
+    /// Rejected measurements no cell holds the count of: those of cells that delta collections forgot, and those
+    /// that would have made a new series the aggregation could not take.
     private let forgottenRejections = Atomic(0)
 
     /// - Parameter cardinalityLimit: The most series, the overflow series included; below 2, 2 applies, so that one
@@ -87,6 +88,12 @@ final class MetricStream<Cell: AggregatorCell>: Sendable {
     /// Records `value` in the series of `attributes`, and offers it to the series' exemplars when `exemplar` says so.
     func record(_ value: NumberValue, attributes: AttributeSet, exemplar: ExemplarCandidate? = nil) {
         if index.withCell(of: attributes, { $0.record(value, exemplar: exemplar) }) != nil { return }
+        // A value the aggregation cannot take (a NaN for a histogram) must not make a series that would never report
+        // a point yet hold a place under the cardinality limit.
+        guard Cell.accepts(value) else {
+            forgottenRejections.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
         // Recorded under the lock, so that a delta collection never forgets a series between the lookup and the
         // measurement.
         guard let exemplar else {
