@@ -26,12 +26,13 @@ struct SwiftMetricsHandlerKey: Hashable, Sendable {
             && lhs.dimensions.elementsEqual(rhs.dimensions) { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
+    /// The label and the dimensions' values, not their keys: a label's dimension keys rarely vary and its values do,
+    /// so the keys would add hashing to every lookup (which frameworks make per request) and hardly any spread.
+    /// Keys that do differ still compare unequal.
     func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
+        hasher.combine(Int(kind.rawValue) << 32 | dimensions.count)
         hasher.combine(label)
-        hasher.combine(dimensions.count)
-        for (key, value) in dimensions {
-            hasher.combine(key)
+        for (_, value) in dimensions {
             hasher.combine(value)
         }
     }
