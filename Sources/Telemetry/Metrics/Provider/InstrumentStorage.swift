@@ -34,7 +34,8 @@ final class SyncInstrumentStorage: Sendable {
     /// The sinks of every stream, flattened so that recording copies no stream definition.
     private let targets: [Target]
     /// The one sink of an instrument with one reader and no view that filters attributes, which is most of them.
-    private let onlySink: MeasurementSink?
+    /// The one sink when there is one and it takes every attribute: held in `targets`, recorded into unretained.
+    private let onlySink: UnretainedMeasurementSink?
 
     init(streams: [Stream], exemplarFilter: ExemplarFilter) {
         self.streams = streams
@@ -42,7 +43,7 @@ final class SyncInstrumentStorage: Sendable {
         targets = streams.flatMap { stream in
             stream.sinks.map { Target(attributeKeys: stream.definition.attributeKeys, sink: $0) }
         }
-        onlySink = targets.count == 1 && targets[0].attributeKeys == nil ? targets[0].sink : nil
+        onlySink = targets.count == 1 && targets[0].attributeKeys == nil ? UnretainedMeasurementSink(targets[0].sink) : nil
     }
 
     func record(_ value: NumberValue, attributes: AttributeSet) {

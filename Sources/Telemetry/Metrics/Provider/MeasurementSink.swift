@@ -170,3 +170,54 @@ enum DefaultAggregation {
         )
     }
 }
+
+/// A ``MeasurementSink`` to record into without retaining its stream, for the storage that keeps the sink itself.
+///
+/// Copying the sink out of the storage retains its stream, and every thread recording into one instrument then writes
+/// the stream's reference count: on a few cores that write, not the measurement, is what recording costs. The storage
+/// owns the sink for as long as it exists, so the stream outlives every call made through this.
+struct UnretainedMeasurementSink: @unchecked Sendable {
+    private enum Kind {
+        case sum
+        case lastValue
+        case explicitHistogram
+        case exponentialHistogram
+    }
+
+    private let kind: Kind
+    private let stream: UnsafeMutableRawPointer
+
+    /// `sink`'s stream, which the caller keeps alive for as long as it uses this.
+    init(_ sink: MeasurementSink) {
+        switch sink {
+        case .sum(let stream, _): (kind, self.stream) = (.sum, Unmanaged.passUnretained(stream).toOpaque())
+        case .lastValue(let stream): (kind, self.stream) = (.lastValue, Unmanaged.passUnretained(stream).toOpaque())
+        case .explicitHistogram(let stream):
+            (kind, self.stream) = (.explicitHistogram, Unmanaged.passUnretained(stream).toOpaque())
+        case .exponentialHistogram(let stream):
+            (kind, self.stream) = (.exponentialHistogram, Unmanaged.passUnretained(stream).toOpaque())
+        }
+    }
+
+    @inline(__always)
+    func record(_ value: NumberValue, attributes: AttributeSet, exemplar: ExemplarCandidate?) {
+        switch kind {
+        case .sum:
+            Unmanaged<MetricStream<SumCell>>.fromOpaque(stream)._withUnsafeGuaranteedRef {
+                $0.record(value, attributes: attributes, exemplar: exemplar)
+            }
+        case .lastValue:
+            Unmanaged<MetricStream<LastValueCell>>.fromOpaque(stream)._withUnsafeGuaranteedRef {
+                $0.record(value, attributes: attributes, exemplar: exemplar)
+            }
+        case .explicitHistogram:
+            Unmanaged<MetricStream<HistogramCell>>.fromOpaque(stream)._withUnsafeGuaranteedRef {
+                $0.record(value, attributes: attributes, exemplar: exemplar)
+            }
+        case .exponentialHistogram:
+            Unmanaged<MetricStream<ExponentialHistogramCell>>.fromOpaque(stream)._withUnsafeGuaranteedRef {
+                $0.record(value, attributes: attributes, exemplar: exemplar)
+            }
+        }
+    }
+}
