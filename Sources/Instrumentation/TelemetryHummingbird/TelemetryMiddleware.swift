@@ -13,8 +13,8 @@ import Tracing
 ///   of the context the propagators extract from the request's headers, with `http.request.method`, `url.path`,
 ///   `url.scheme`, `http.route`, `http.response.status_code`, `server.address`, `server.port`, `client.address` (when
 ///   the context conforms to `RemoteAddressRequestContext`), `user_agent.original` and `network.protocol.version`; a
-///   5xx sets the status to error, and a thrown error is recorded as an `exception` event (an `HTTPError`'s status
-///   is the response's);
+///   5xx sets the status to error, and an error that becomes a 5xx is recorded as an `exception` event (an
+///   `HTTPError`'s status is the response's, and one that becomes a 4xx is the client's, not an exception);
 /// - the metrics of ``HTTPServerMetrics``, and with `dashboardNames` also `http.server.requests` and
 ///   `http.server.duration` (ms) with `method`, `status` and `endpoint`.
 ///

@@ -13,8 +13,9 @@ import Vapor
 ///   raw path; `GET` alone when no route matched), child of the context the propagators extract from the request's
 ///   headers, with `http.request.method`, `url.path`, `url.query` (sensitive values redacted), `url.scheme`,
 ///   `http.route`, `http.response.status_code`, `server.address` and `server.port` (from `Host`), `client.address`,
-///   `user_agent.original` and `network.protocol.version`; a 5xx sets the status to error, and a thrown error is
-///   recorded as an `exception` event (an `AbortError`'s status is the response's);
+///   `user_agent.original` and `network.protocol.version`; a 5xx sets the status to error, and an error that becomes
+///   a 5xx is recorded as an `exception` event (an `AbortError`'s status is the response's, and one that becomes a
+///   4xx is the client's, not an exception);
 /// - the metrics of ``HTTPServerMetrics``, and with `dashboardNames` also `http.server.requests` and
 ///   `http.server.duration` (ms) with `method`, `status` and `endpoint`.
 ///
