@@ -4,13 +4,14 @@ import TelemetryHTTP
 
 extension HTTPServerRequestInfo {
     /// What the conventions record of a Hummingbird request, before routing.
-    init(_ request: Request, remoteAddress: SocketAddress?, protocolVersion: String?) {
+    init(_ request: Request, remoteAddress: SocketAddress?, protocolVersion: String?, scheme: String?) {
         self.init(
             method: request.method.rawValue,
             path: request.uri.path,
             query: request.uri.query.flatMap { $0.isEmpty ? nil : $0 },
-            // Hummingbird's HTTP/1 and HTTP/2 channels set the scheme from whether the connection is TLS.
-            scheme: request.head.scheme ?? "http",
+            // Hummingbird's HTTP/1 channel says `http` whether or not the connection is TLS; its HTTP/2 channel
+            // passes the request's `:scheme`. The middleware's setting, when given, wins.
+            scheme: scheme ?? request.head.scheme ?? "http",
             userAgent: request.headers[.userAgent],
             protocolVersion: protocolVersion,
             // The declared size: counting a streamed body would mean wrapping the stream the handler reads.

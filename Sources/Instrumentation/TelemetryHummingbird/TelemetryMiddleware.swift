@@ -30,6 +30,7 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
     private let metrics: HTTPServerMetrics?
     private let stability: HTTPSemanticConventionStability
     private let protocolVersion: String?
+    private let scheme: String?
 
     /// The instrumentation scope of the spans and metrics.
     public static var scopeName: String { "TelemetryHummingbird" }
@@ -48,12 +49,16 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
     ///   - protocolVersion: `network.protocol.version`. Hummingbird does not tell middleware which HTTP version a
     ///     connection speaks, so it is `1.1`, Hummingbird's default server; pass `"2"` for an HTTP/2-only server, or
     ///     `nil` to leave it out.
+    ///   - scheme: `url.scheme`, when the request cannot tell it. Hummingbird's HTTP/1 server marks every request
+    ///     `http`, over TLS too; pass `"https"` for a server that serves HTTP/1 over TLS. With `nil` (the default) the
+    ///     request's own scheme is used (right for plain HTTP/1, and for HTTP/2, which carries `:scheme`).
     public init(
         meterProvider: MeterProvider? = nil,
         tracerProvider: TracerProvider? = nil,
         dashboardNames: Bool = false,
         stability: HTTPSemanticConventionStability = .processDefault,
-        protocolVersion: String? = "1.1"
+        protocolVersion: String? = "1.1",
+        scheme: String? = nil
     ) {
         self.tracer = tracerProvider?.tracer(name: Self.scopeName)
         self.metrics = meterProvider.map {
@@ -61,6 +66,7 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         self.stability = stability
         self.protocolVersion = protocolVersion
+        self.scheme = scheme
         self.remoteAddress = RemoteAddressReader()
     }
 
@@ -82,7 +88,7 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         let start = ContinuousClock.now
         var info = HTTPServerRequestInfo(
-            request, remoteAddress: remoteAddress.read(context), protocolVersion: protocolVersion)
+            request, remoteAddress: remoteAddress.read(context), protocolVersion: protocolVersion, scheme: scheme)
         // A route added through the router already has its endpoint path when its middleware runs: the span is then
         // named after the route from its start, where samplers see it. Otherwise the route is filled in after routing.
         info.route = Self.route(context)

@@ -22,13 +22,13 @@ struct TelemetryMiddlewareTests {
     }
 
     func makeApp(
-        stability: HTTPSemanticConventionStability = .stable, dashboardNames: Bool = false
+        stability: HTTPSemanticConventionStability = .stable, dashboardNames: Bool = false, scheme: String? = nil
     ) -> some ApplicationProtocol {
         let router = Router(context: AddressedContext.self)
         router.add(
             middleware: TelemetryMiddleware(
                 meterProvider: meterProvider, tracerProvider: tracerProvider, dashboardNames: dashboardNames,
-                stability: stability))
+                stability: stability, scheme: scheme))
         router.get("orders/:id") { _, context -> String in
             // The handler runs inside the server span.
             #expect(ServiceContext.current?.spanContext != nil)
@@ -139,6 +139,21 @@ struct TelemetryMiddlewareTests {
         #expect(unmatched.attributes["http.route"] == nil)
         #expect(unmatched.attributes["url.path"]?.toSpanAttribute() == "/no/such/path")
         #expect(unmatched.attributes["http.response.status_code"]?.toSpanAttribute() == 404)
+    }
+
+    @Test("a server behind TLS over HTTP/1 says so with scheme: https, which Hummingbird's HTTP/1 channel cannot tell")
+    func schemeOverride() async throws {
+        try await makeApp(scheme: "https").test(.router) { client in
+            try await client.execute(uri: "/orders/7", method: .get) { #expect($0.status == .ok) }
+        }
+        let span = try span(named: "GET /orders/{id}")
+        #expect(span.attributes["url.scheme"]?.toSpanAttribute() == "https")
+        let duration = try #require(reader.collect().first { $0.name == "http.server.request.duration" })
+        guard case .histogram(let histogram) = duration.points else {
+            Issue.record("http.server.request.duration is not a histogram")
+            return
+        }
+        #expect(histogram.points.map { $0.attributes["url.scheme"] } == [.string("https")])
     }
 
     @Test("http/dup adds the old attribute names, so http.status_code=500 finds the span")
