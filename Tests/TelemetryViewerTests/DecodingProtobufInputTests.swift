@@ -227,8 +227,8 @@ import TelemetryViewer
         }
         #expect(depth == 20)
         #expect(value == .string("leaf"))
-        #expect(reason(nestedArrays(depth: 100))?.contains("nested deeper than 64") == true)
-        #expect(reason(nestedArrays(depth: 10_000))?.contains("nested deeper than 64") == true)
+        #expect(reason(nestedArrays(depth: 100))?.contains("nested deeper than 32 levels") == true)
+        #expect(reason(nestedArrays(depth: 10_000))?.contains("nested deeper than 32 levels") == true)
     }
 
     @Test func unusableIdsAreRejectedAsPartialSuccess() throws {

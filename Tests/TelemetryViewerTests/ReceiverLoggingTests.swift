@@ -54,8 +54,10 @@ struct ReceiverLoggingTests {
         let store = ReceiverCapturingLogHandler.Store()
         let logger = Logger(label: "receiver-log-test") { _ in ReceiverCapturingLogHandler(store: store) }
         let receiver = OTLPGRPCReceiver(configuration: .init(port: 0), sink: ReceiverCollectingSink(), logger: logger)
+        let partlyRejected = ReceiverRequests.traces(service: Self.secret, spans: [(Self.secret, [1, 2])])
         let port = try await withRunningReceiver(receiver, port: { try await $0.port }) { port in
             _ = try await receiverGRPCExport(port: port, body: Array(Self.secret.utf8))
+            _ = try await receiverGRPCExport(port: port, body: partlyRejected)
             return port
         }
         let entries = store.entries.withLock { $0 }
@@ -63,5 +65,9 @@ struct ReceiverLoggingTests {
         #expect(startup.count == 1)
         #expect(startup.first?.text.contains("127.0.0.1:\(port)") == true)
         #expect(!entries.contains { $0.text.contains(Self.secret) })
+        // Like OTLP/HTTP, refusals and partial rejections are told at debug level, by signal and count or reason.
+        let debug = entries.filter { $0.level == .debug }.map(\.text)
+        #expect(debug.contains { $0.contains("OTLP/gRPC export refused as undecodable") && $0.contains("signal=traces") })
+        #expect(debug.contains { $0.contains("OTLP/gRPC export partly rejected") && $0.contains("rejected=1") })
     }
 }

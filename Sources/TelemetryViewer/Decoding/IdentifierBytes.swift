@@ -110,6 +110,16 @@ struct Rejections {
 
 /// The checks that make a span, log record or exemplar unusable, shared by both encodings.
 enum ItemValidation {
+    /// How much of a sender's name a rejection reason quotes: enough to find the item, without echoing a
+    /// megabyte-long name back in every response and log line.
+    static let quotedNameLimit = 128
+
+    /// `name` in quotes, cut to ``quotedNameLimit`` characters.
+    static func quoted(_ name: String) -> String {
+        guard name.count > quotedNameLimit else { return "\"\(name)\"" }
+        return "\"\(name.prefix(quotedNameLimit))…\""
+    }
+
     /// Why a span with these ids must be rejected, or `nil`. Both its own ids must be present and non-zero
     /// (the specification calls anything else invalid); its parent's and links' must at least have the right size.
     static func spanProblem(

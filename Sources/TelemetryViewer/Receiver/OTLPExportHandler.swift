@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What became of one export request, whichever transport carried it.
 enum OTLPExportOutcome: Sendable, Hashable {
     /// The sink took the batch; `rejected` items were dropped by the decoder, for the reason given.
@@ -14,6 +16,7 @@ struct OTLPExportHandler: Sendable {
     let sink: any BatchSink
     let admission: ExportAdmission
     let counters: ReceiverCounters
+    let maxItems: Int
 
     static let busyReason = "the viewer has too many exports in flight; retry later"
 
@@ -28,10 +31,34 @@ struct OTLPExportHandler: Sendable {
     }
 
     func export(_ body: [UInt8], signal: Signal, encoding: OTLPEncoding) async -> OTLPExportOutcome {
-        let batch: ReceivedBatch
-        do {
-            batch = try OTLPRequestDecoder.decode(body, signal: signal, encoding: encoding)
+        let decoded = body.withUnsafeBytes { decode($0, signal: signal, encoding: encoding) }
+        return await submit(decoded)
+    }
+
+    /// Decodes straight from the received buffer, without copying the body first.
+    func export(_ body: ByteBuffer, signal: Signal, encoding: OTLPEncoding) async -> OTLPExportOutcome {
+        let decoded = body.withUnsafeReadableBytes { decode($0, signal: signal, encoding: encoding) }
+        return await submit(decoded)
+    }
+
+    private func decode(
+        _ body: UnsafeRawBufferPointer,
+        signal: Signal,
+        encoding: OTLPEncoding
+    ) -> Result<ReceivedBatch, OTLPDecodingError> {
+        do throws(OTLPDecodingError) {
+            return .success(try OTLPRequestDecoder.decode(body, signal: signal, encoding: encoding, maxItems: maxItems))
         } catch {
+            return .failure(error)
+        }
+    }
+
+    private func submit(_ decoded: Result<ReceivedBatch, OTLPDecodingError>) async -> OTLPExportOutcome {
+        let batch: ReceivedBatch
+        switch decoded {
+        case .success(let decodedBatch):
+            batch = decodedBatch
+        case .failure(let error):
             counters.countInvalid()
             return .invalid(reason: error.reason)
         }

@@ -8,36 +8,61 @@ import ServiceLifecycle
 ///
 /// Run it as a `Service` in a `ServiceGroup`: it listens until graceful shutdown, then refuses new calls and lets
 /// calls in flight finish. A call succeeds only after the sink has taken its batch.
+///
+/// Memory stays bounded: a call takes one of ``Configuration/maxConcurrentExports`` slots before its message is
+/// read (calls beyond are answered `UNAVAILABLE` at once), a slot is held at most ``Configuration/readTimeout``
+/// waiting for the message, and each message is at most ``Configuration/maxReceiveMessageBytes`` and decodes to at
+/// most ``Configuration/maxItemsPerRequest`` items, each about 32 bytes of the model at most. With the defaults an
+/// export holds at most its 4 MiB message (and the transport's copy of it) and what it decodes to: at most 4 MiB of
+/// text and bytes and 64 MB of records (twice that while arrays grow), so 8 exports at once stay under about 1.1 GB
+/// at worst and far less in practice. HTTP/2 lets each connection open only as many streams at once as there are
+/// slots, and the receiver closes connections idle for ``Configuration/connectionIdleTimeout``.
 public final class OTLPGRPCReceiver: Service, Sendable {
     /// Where the receiver listens and what it accepts.
     public struct Configuration: Sendable, Hashable {
-        /// The IP address to bind (IPv4 or IPv6, not a host name); loopback by default, so that nothing outside
-        /// this machine can send.
+        /// The IP address to bind (IPv4 or IPv6; the only host name understood is `localhost`, read as
+        /// `127.0.0.1`); loopback by default, so that nothing outside this machine can send.
         public var host: String
         /// The port to bind; 0 picks a free one, which ``port`` then reports.
         public var port: Int
         /// The largest request message accepted, after decompression; larger calls fail with `RESOURCE_EXHAUSTED`
         /// (and those over twice this size have their stream reset by the transport before they are read).
         public var maxReceiveMessageBytes: Int
-        /// How many exports the receiver works on at once; more are refused with a retryable answer rather than
-        /// queued, so that memory stays bounded (about this many times the size limit, at worst).
+        /// How many exports the receiver works on at once, and how many streams each connection may open; more
+        /// are refused with a retryable answer rather than queued, so that memory stays bounded.
         public var maxConcurrentExports: Int
         /// How long an overloaded receiver asks senders to wait, in the `RetryInfo` of its `UNAVAILABLE` answers.
         public var retryAfterSeconds: Int
+        /// How many items (spans, events, links, attributes, values, data points, log records) one request may
+        /// decode into; a request holding more is refused as `INVALID_ARGUMENT`.
+        public var maxItemsPerRequest: Int
+        /// How long a call may take to deliver its message once admitted; past it the call ends with
+        /// `DEADLINE_EXCEEDED` and its slot is freed.
+        public var readTimeout: Duration
+        /// How long a connection with no calls stays open.
+        public var connectionIdleTimeout: Duration
 
-        /// The OTLP/gRPC defaults: `127.0.0.1:4317`, 32 MiB messages, 8 exports at once, retry after one second.
+        /// The OTLP/gRPC defaults, with the Collector's message limit: `127.0.0.1:4317`, 4 MiB messages, 8 exports
+        /// at once, retry after one second, at most ``OTLPRequestDecoder/defaultMaxItems`` items a request, 30
+        /// seconds to deliver a message, idle connections closed after five minutes.
         public init(
             host: String = "127.0.0.1",
             port: Int = 4317,
-            maxReceiveMessageBytes: Int = 32 * 1024 * 1024,
+            maxReceiveMessageBytes: Int = 4 * 1024 * 1024,
             maxConcurrentExports: Int = 8,
-            retryAfterSeconds: Int = 1
+            retryAfterSeconds: Int = 1,
+            maxItemsPerRequest: Int = OTLPRequestDecoder.defaultMaxItems,
+            readTimeout: Duration = .seconds(30),
+            connectionIdleTimeout: Duration = .seconds(300)
         ) {
             self.host = host
             self.port = port
             self.maxReceiveMessageBytes = maxReceiveMessageBytes
             self.maxConcurrentExports = maxConcurrentExports
             self.retryAfterSeconds = retryAfterSeconds
+            self.maxItemsPerRequest = maxItemsPerRequest
+            self.readTimeout = readTimeout
+            self.connectionIdleTimeout = connectionIdleTimeout
         }
     }
 
@@ -66,10 +91,12 @@ public final class OTLPGRPCReceiver: Service, Sendable {
     /// Listens and serves until graceful shutdown or cancellation.
     public func run() async throws {
         defer { listeningPort.end() }
+        let host = configuration.host.lowercased() == "localhost" ? "127.0.0.1" : configuration.host
         let address: GRPCNIOTransportCore.SocketAddress =
-            configuration.host.contains(":")
-            ? .ipv6(host: configuration.host, port: configuration.port)
-            : .ipv4(host: configuration.host, port: configuration.port)
+            host.contains(":")
+            ? .ipv6(host: host, port: configuration.port)
+            : .ipv4(host: host, port: configuration.port)
+        let maxConcurrentExports = max(1, configuration.maxConcurrentExports)
         let maxMessageBytes = max(0, configuration.maxReceiveMessageBytes)
         // grpc-swift resets the stream of a message over its limit, which exporters see as a retryable failure and
         // send again. The transport therefore admits up to twice the limit, and the service answers the excess
@@ -82,16 +109,23 @@ public final class OTLPGRPCReceiver: Service, Sendable {
             config: .defaults { config in
                 config.compression = .init(enabledAlgorithms: [.gzip, .deflate])
                 config.rpc.maxRequestPayloadSize = transportLimit
+                // Without a stream limit one connection could open any number of calls, each buffering a message
+                // in the transport before the service sees it.
+                config.http2.maxConcurrentStreams = maxConcurrentExports
+                config.connection.maxIdleTime = configuration.connectionIdleTimeout
             }
         )
         let service = OTLPGRPCService(
             handler: OTLPExportHandler(
                 sink: sink,
-                admission: ExportAdmission(limit: configuration.maxConcurrentExports),
-                counters: counters
+                admission: ExportAdmission(limit: maxConcurrentExports),
+                counters: counters,
+                maxItems: configuration.maxItemsPerRequest
             ),
             maxMessageBytes: maxMessageBytes,
-            retryAfterSeconds: max(0, configuration.retryAfterSeconds)
+            retryAfterSeconds: max(0, configuration.retryAfterSeconds),
+            readTimeout: configuration.readTimeout,
+            logger: logger
         )
         let server = GRPCServer(transport: transport, services: [service])
         try await withGracefulShutdownHandler {

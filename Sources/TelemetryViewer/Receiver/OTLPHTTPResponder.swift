@@ -11,6 +11,7 @@ struct OTLPHTTPResponder: HTTPResponder {
     let handler: OTLPExportHandler
     let maxBodyBytes: Int
     let retryAfterSeconds: Int
+    let readTimeout: Duration
     let logger: Logger
 
     static let paths: [String: Signal] = ["/v1/traces": .traces, "/v1/metrics": .metrics, "/v1/logs": .logs]
@@ -54,12 +55,31 @@ struct OTLPHTTPResponder: HTTPResponder {
         encoding: OTLPEncoding,
         coding: OTLPHTTPRequestHeaders.ContentCoding
     ) async throws -> Response {
-        var body = ByteBuffer()
-        for try await chunk in requestBody {
-            guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else { return tooLarge(encoding) }
-            var chunk = chunk
-            body.writeBuffer(&chunk)
+        let maxBodyBytes = maxBodyBytes
+        let read = try await withDeadline(readTimeout) { () async throws -> ByteBuffer? in
+            var body = ByteBuffer()
+            for try await chunk in requestBody {
+                guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else { return nil }
+                var chunk = chunk
+                body.writeBuffer(&chunk)
+            }
+            return body
         }
+        guard let read else {
+            handler.counters.countTimedOut()
+            logger.debug(
+                "OTLP/HTTP export abandoned: the body did not arrive in time",
+                metadata: ["signal": "\(signal)"]
+            )
+            let message = "the request body did not arrive within \(readTimeout)"
+            let status = OTLPResponseEncoder.status(code: .deadlineExceeded, message: message, encoding: encoding)
+            var response = Self.response(.requestTimeout, status, encoding)
+            // The rest of the body may never come: the connection cannot carry another request.
+            response.headers[.connection] = "close"
+            return response
+        }
+        // Read in time, but cut off at the size limit.
+        guard var body = read else { return tooLarge(encoding) }
         if coding == .gzip {
             do {
                 body = try GzipBody.inflate(body, limit: maxBodyBytes)
@@ -69,7 +89,7 @@ struct OTLPHTTPResponder: HTTPResponder {
                 return error(.badRequest, code: .invalidArgument, reason, encoding)
             }
         }
-        switch await handler.export(Array(buffer: body), signal: signal, encoding: encoding) {
+        switch await handler.export(body, signal: signal, encoding: encoding) {
         case .accepted(let rejected, let reason):
             if rejected > 0 {
                 logger.debug(

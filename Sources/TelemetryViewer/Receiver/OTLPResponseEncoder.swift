@@ -62,6 +62,7 @@ enum OTLPResponseEncoder {
 /// The gRPC status codes the receiver answers with, numbered as in google/rpc/code.proto.
 enum OTLPStatusCode: Int32, Sendable {
     case invalidArgument = 3
+    case deadlineExceeded = 4
     case notFound = 5
     case resourceExhausted = 8
     case unimplemented = 12

@@ -12,6 +12,8 @@ public struct OTLPReceiverStatistics: Sendable, Hashable {
     public var refusedBySink: Int
     /// Requests refused with a retryable answer because too many exports were already in flight.
     public var refusedBusy: Int
+    /// Requests abandoned because their body (or gRPC message) did not arrive within the read timeout.
+    public var timedOutRequests: Int
 
     /// All counts zero.
     public init(
@@ -19,13 +21,15 @@ public struct OTLPReceiverStatistics: Sendable, Hashable {
         rejectedItems: Int = 0,
         invalidRequests: Int = 0,
         refusedBySink: Int = 0,
-        refusedBusy: Int = 0
+        refusedBusy: Int = 0,
+        timedOutRequests: Int = 0
     ) {
         self.acceptedRequests = acceptedRequests
         self.rejectedItems = rejectedItems
         self.invalidRequests = invalidRequests
         self.refusedBySink = refusedBySink
         self.refusedBusy = refusedBusy
+        self.timedOutRequests = timedOutRequests
     }
 }
 
@@ -36,6 +40,7 @@ final class ReceiverCounters: Sendable {
     private let invalid = Atomic<Int>(0)
     private let refusedBySink = Atomic<Int>(0)
     private let refusedBusy = Atomic<Int>(0)
+    private let timedOut = Atomic<Int>(0)
 
     func countAccepted(rejectedItems rejected: Int64) {
         accepted.wrappingAdd(1, ordering: .relaxed)
@@ -45,6 +50,7 @@ final class ReceiverCounters: Sendable {
     func countInvalid() { invalid.wrappingAdd(1, ordering: .relaxed) }
     func countRefusedBySink() { refusedBySink.wrappingAdd(1, ordering: .relaxed) }
     func countRefusedBusy() { refusedBusy.wrappingAdd(1, ordering: .relaxed) }
+    func countTimedOut() { timedOut.wrappingAdd(1, ordering: .relaxed) }
 
     var snapshot: OTLPReceiverStatistics {
         OTLPReceiverStatistics(
@@ -52,7 +58,8 @@ final class ReceiverCounters: Sendable {
             rejectedItems: rejectedItems.load(ordering: .relaxed),
             invalidRequests: invalid.load(ordering: .relaxed),
             refusedBySink: refusedBySink.load(ordering: .relaxed),
-            refusedBusy: refusedBusy.load(ordering: .relaxed)
+            refusedBusy: refusedBusy.load(ordering: .relaxed),
+            timedOutRequests: timedOut.load(ordering: .relaxed)
         )
     }
 }

@@ -19,10 +19,11 @@ enum JSONOTLPDecoder {
     /// Reads the top-level request object, handing each element of its `envelopesKey` array to `decodeEnvelope`.
     static func request(
         _ body: UnsafeRawBufferPointer,
+        maxItems: Int,
         envelopesKey: StaticString,
         decodeEnvelope: (inout JSONReader) throws(OTLPDecodingError) -> Void
     ) throws(OTLPDecodingError) {
-        var reader = JSONReader(body)
+        var reader = JSONReader(body, maxItems: maxItems)
         guard reader.isAtObject() else { throw OTLPDecodingError("invalid JSON at byte 0: expected an object") }
         try reader.object { (reader, key) throws(OTLPDecodingError) in
             if envelopesKey ~= key {
@@ -103,14 +104,18 @@ enum JSONOTLPDecoder {
         }
     }
 
-    /// A JSON array of `KeyValue` objects, appended to `entries`.
-    static func keyValues(_ reader: inout JSONReader, into entries: inout [KeyValue]) throws(OTLPDecodingError) {
+    /// A JSON array of `KeyValue` objects, appended to `entries`; their values are at `AnyValue` nesting `level`.
+    static func keyValues(
+        _ reader: inout JSONReader,
+        into entries: inout [KeyValue],
+        level: Int = 1
+    ) throws(OTLPDecodingError) {
         try reader.array { (reader) throws(OTLPDecodingError) in
             var entry = KeyValue("", .empty)
             try reader.object { (reader, key) throws(OTLPDecodingError) in
                 switch key {
                 case "key": entry.key = try reader.string()
-                case "value": try anyValue(&reader, into: &entry.value)
+                case "value": try anyValue(&reader, into: &entry.value, level: level)
                 default: try reader.skipValue()
                 }
             }
@@ -118,8 +123,14 @@ enum JSONOTLPDecoder {
         }
     }
 
-    /// An `AnyValue` object; the last member set wins.
-    static func anyValue(_ reader: inout JSONReader, into value: inout TelemetryValue) throws(OTLPDecodingError) {
+    /// An `AnyValue` object; the last member set wins. `level` is how deeply it is nested in other values, counted
+    /// as in protobuf so that both encodings accept the same values.
+    static func anyValue(
+        _ reader: inout JSONReader,
+        into value: inout TelemetryValue,
+        level: Int = 1
+    ) throws(OTLPDecodingError) {
+        try OTLPRequestDecoder.checkValueDepth(level)
         try reader.object { (reader, key) throws(OTLPDecodingError) in
             switch key {
             case "stringValue": value = .string(try reader.string())
@@ -133,7 +144,7 @@ enum JSONOTLPDecoder {
                     guard case "values" = key else { return try reader.skipValue() }
                     try reader.array { (reader) throws(OTLPDecodingError) in
                         var item = TelemetryValue.empty
-                        try anyValue(&reader, into: &item)
+                        try anyValue(&reader, into: &item, level: level + 1)
                         items.append(item)
                     }
                 }
@@ -142,7 +153,7 @@ enum JSONOTLPDecoder {
                 var entries: [KeyValue] = []
                 try reader.object { (reader, key) throws(OTLPDecodingError) in
                     guard case "values" = key else { return try reader.skipValue() }
-                    try keyValues(&reader, into: &entries)
+                    try keyValues(&reader, into: &entries, level: level + 1)
                 }
                 value = .keyValueList(entries)
             default: try reader.skipValue()

@@ -1,9 +1,9 @@
 extension JSONOTLPDecoder {
     /// `ExportLogsServiceRequest` in OTLP/JSON.
-    static func logs(_ body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> ReceivedBatch {
+    static func logs(_ body: UnsafeRawBufferPointer, maxItems: Int) throws(OTLPDecodingError) -> ReceivedBatch {
         var records: [ReceivedLogRecord] = []
         var rejections = Rejections()
-        try request(body, envelopesKey: "resourceLogs") { (reader) throws(OTLPDecodingError) in
+        try request(body, maxItems: maxItems, envelopesKey: "resourceLogs") { (reader) throws(OTLPDecodingError) in
             try resourceEnvelope(&reader, scopesKey: "scopeLogs", items: &records, resourcePath: \.resource) {
                 (reader, records) throws(OTLPDecodingError) in
                 try scopeEnvelope(&reader, itemsKey: "logRecords", items: &records, scopePath: \.scope) {
@@ -20,6 +20,7 @@ extension JSONOTLPDecoder {
         into records: inout [ReceivedLogRecord],
         rejections: inout Rejections
     ) throws(OTLPDecodingError) {
+        try reader.spend(DecodingBudget.logRecordWeight - 1)
         var record = ReceivedLogRecord()
         var traceID = IdentifierBytes.absent
         var spanID = IdentifierBytes.absent

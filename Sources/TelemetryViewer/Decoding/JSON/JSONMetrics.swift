@@ -1,9 +1,9 @@
 extension JSONOTLPDecoder {
     /// `ExportMetricsServiceRequest` in OTLP/JSON.
-    static func metrics(_ body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> ReceivedBatch {
+    static func metrics(_ body: UnsafeRawBufferPointer, maxItems: Int) throws(OTLPDecodingError) -> ReceivedBatch {
         var metrics: [ReceivedMetric] = []
         var rejections = Rejections()
-        try request(body, envelopesKey: "resourceMetrics") { (reader) throws(OTLPDecodingError) in
+        try request(body, maxItems: maxItems, envelopesKey: "resourceMetrics") { (reader) throws(OTLPDecodingError) in
             try resourceEnvelope(&reader, scopesKey: "scopeMetrics", items: &metrics, resourcePath: \.resource) {
                 (reader, metrics) throws(OTLPDecodingError) in
                 try scopeEnvelope(&reader, itemsKey: "metrics", items: &metrics, scopePath: \.scope) {
@@ -16,6 +16,7 @@ extension JSONOTLPDecoder {
     }
 
     private static func metric(_ reader: inout JSONReader, rejections: inout Rejections) throws(OTLPDecodingError) -> ReceivedMetric? {
+        try reader.spend(DecodingBudget.metricWeight - 1)
         var metric = ReceivedMetric(name: "", data: .gauge([]))
         var data: ReceivedMetric.Data?
         var pointRejections = Rejections()
@@ -26,6 +27,8 @@ extension JSONOTLPDecoder {
             case "unit": metric.unit = try reader.string()
             case "metadata": try keyValues(&reader, into: &metric.metadata)
             case "gauge":
+                // Another kind replaces the data, so the points rejected from the one it replaces no longer count.
+                pointRejections = Rejections()
                 var points: [ReceivedMetric.NumberPoint] = []
                 try reader.object { (reader, key) throws(OTLPDecodingError) in
                     guard case "dataPoints" = key else { return try reader.skipValue() }
@@ -33,6 +36,7 @@ extension JSONOTLPDecoder {
                 }
                 data = .gauge(points)
             case "sum":
+                pointRejections = Rejections()
                 var points: [ReceivedMetric.NumberPoint] = []
                 var temporality = ReceivedMetric.Temporality.unspecified
                 var monotonic = false
@@ -46,6 +50,7 @@ extension JSONOTLPDecoder {
                 }
                 data = .sum(points, temporality: temporality, isMonotonic: monotonic)
             case "histogram":
+                pointRejections = Rejections()
                 var points: [ReceivedMetric.HistogramPoint] = []
                 var temporality = ReceivedMetric.Temporality.unspecified
                 try reader.object { (reader, key) throws(OTLPDecodingError) in
@@ -60,6 +65,7 @@ extension JSONOTLPDecoder {
                 }
                 data = .histogram(points, temporality: temporality)
             case "exponentialHistogram":
+                pointRejections = Rejections()
                 var points: [ReceivedMetric.ExponentialHistogramPoint] = []
                 var temporality = ReceivedMetric.Temporality.unspecified
                 try reader.object { (reader, key) throws(OTLPDecodingError) in
@@ -76,6 +82,7 @@ extension JSONOTLPDecoder {
                 }
                 data = .exponentialHistogram(points, temporality: temporality)
             case "summary":
+                pointRejections = Rejections()
                 var points: [ReceivedMetric.SummaryPoint] = []
                 try reader.object { (reader, key) throws(OTLPDecodingError) in
                     guard case "dataPoints" = key else { return try reader.skipValue() }
@@ -85,7 +92,10 @@ extension JSONOTLPDecoder {
             default: try reader.skipValue()
             }
         }
-        rejections.reject("metric \"\(metric.name)\": \(pointRejections.firstReason)", count: pointRejections.count)
+        rejections.reject(
+            "metric \(ItemValidation.quoted(metric.name)): \(pointRejections.firstReason)",
+            count: pointRejections.count
+        )
         guard let data else { return nil }
         metric.data = data
         return metric
@@ -101,6 +111,7 @@ extension JSONOTLPDecoder {
         rejections: inout Rejections
     ) throws(OTLPDecodingError) {
         try reader.array { (reader) throws(OTLPDecodingError) in
+            try reader.spend(DecodingBudget.numberPointWeight - 1)
             var point = ReceivedMetric.NumberPoint(timeUnixNano: 0, value: .int(0))
             var exemplarProblem: String?
             try reader.object { (reader, key) throws(OTLPDecodingError) in
@@ -127,6 +138,7 @@ extension JSONOTLPDecoder {
         _ reader: inout JSONReader,
         rejections: inout Rejections
     ) throws(OTLPDecodingError) -> ReceivedMetric.HistogramPoint? {
+        try reader.spend(DecodingBudget.histogramPointWeight - 1)
         var point = ReceivedMetric.HistogramPoint(timeUnixNano: 0, count: 0)
         var exemplarProblem: String?
         try reader.object { (reader, key) throws(OTLPDecodingError) in
@@ -158,6 +170,7 @@ extension JSONOTLPDecoder {
         _ reader: inout JSONReader,
         rejections: inout Rejections
     ) throws(OTLPDecodingError) -> ReceivedMetric.ExponentialHistogramPoint? {
+        try reader.spend(DecodingBudget.exponentialHistogramPointWeight - 1)
         var point = ReceivedMetric.ExponentialHistogramPoint(timeUnixNano: 0, count: 0)
         var exemplarProblem: String?
         try reader.object { (reader, key) throws(OTLPDecodingError) in
@@ -201,6 +214,7 @@ extension JSONOTLPDecoder {
     }
 
     private static func summaryPoint(_ reader: inout JSONReader) throws(OTLPDecodingError) -> ReceivedMetric.SummaryPoint {
+        try reader.spend(DecodingBudget.summaryPointWeight - 1)
         var point = ReceivedMetric.SummaryPoint(timeUnixNano: 0, count: 0, sum: 0)
         try reader.object { (reader, key) throws(OTLPDecodingError) in
             switch key {
@@ -235,6 +249,7 @@ extension JSONOTLPDecoder {
         problem: inout String?
     ) throws(OTLPDecodingError) {
         try reader.array { (reader) throws(OTLPDecodingError) in
+            try reader.spend(DecodingBudget.exemplarWeight - 1)
             var exemplar = ReceivedMetric.Exemplar(timeUnixNano: 0, value: .int(0))
             var traceID = IdentifierBytes.absent
             var spanID = IdentifierBytes.absent

@@ -4,16 +4,23 @@
 /// skipping what the decoder does not know. Strings without escapes are read in place; keys are compared as bytes.
 /// Every read checks its bounds first; anything malformed throws an `OTLPDecodingError` naming the byte offset.
 struct JSONReader {
-    /// How deeply objects and arrays may nest. OTLP/JSON itself needs about a dozen levels; the rest is `AnyValue`
-    /// arrays and maps, whose recursion a hostile sender could otherwise use to exhaust the stack.
-    static let maximumDepth = 64
+    /// How deeply objects and arrays may nest: a backstop under the `AnyValue` limit, which is what senders meet
+    /// first. OTLP/JSON itself needs about a dozen levels and each `AnyValue` level at most four more (the value,
+    /// `kvlistValue`, `values`, the entry), so this admits ``OTLPRequestDecoder/maximumValueDepth`` levels of
+    /// either kind, while keeping unknown members, which are skipped recursively, from exhausting the stack.
+    static let maximumDepth = 16 + 4 * OTLPRequestDecoder.maximumValueDepth
 
     private let buffer: UnsafeRawBufferPointer
     private var position = 0
     private var depth = 0
+    private var remainingItems: Int
+    private let maxItems: Int
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    /// A reader over a whole request body whose arrays may hold at most `maxItems` elements in all.
+    init(_ buffer: UnsafeRawBufferPointer, maxItems: Int) {
         self.buffer = buffer
+        self.maxItems = max(0, maxItems)
+        self.remainingItems = self.maxItems
     }
 
     // MARK: Structure
@@ -63,6 +70,7 @@ struct JSONReader {
         }
         while true {
             skipWhitespace()
+            try spend(1)
             try element(&self)
             skipWhitespace()
             guard let next = peek() else { throw error("the array is not closed") }
@@ -71,6 +79,16 @@ struct JSONReader {
             guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']'", at: position - 1) }
         }
         depth -= 1
+    }
+
+    /// Charges `items` to the request's budget: one per array element, more for records that are larger in the model.
+    mutating func spend(_ items: Int) throws(OTLPDecodingError) {
+        guard items <= remainingItems else {
+            throw OTLPDecodingError(
+                "the request holds too many items: more than \(maxItems) messages, values and points"
+            )
+        }
+        remainingItems -= items
     }
 
     /// Skips one value of any kind, as the mapping requires for fields this decoder does not know.
@@ -192,13 +210,12 @@ struct JSONReader {
     /// An enum: its number, or its name's index in `names` (the names are numbered from 0 without gaps in OTLP).
     mutating func enumValue(_ names: [String]) throws(OTLPDecodingError) -> Int32 {
         skipWhitespace()
-        let start = position
         if peek() == UInt8(ascii: "\"") {
             let index = try withStringContent { content in
                 names.firstIndex { name in name.utf8.elementsEqual(content) }
             }
-            guard let index else { throw error("unknown enum value", at: start) }
-            return Int32(index)
+            // A name from a newer version of OTLP reads as the unspecified value, as an unknown number does.
+            return Int32(index ?? 0)
         }
         return Int32(try signedInteger(minimum: Int64(Int32.min), maximum: Int64(Int32.max)))
     }
@@ -248,6 +265,8 @@ struct JSONReader {
         while index < buffer.count {
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") { break }
+            // RFC 8259 forbids raw control characters in strings, keys included.
+            if byte < 0x20 { throw error("a control character in a key", at: index) }
             if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "_") {
                 hasEscapesOrUnderscores = true
                 break
@@ -490,6 +509,9 @@ struct NumberToken {
         return (double < 0, UInt64(double.magnitude))
     }
 
+    /// The longest number token read as a double.
+    static let maximumNumberLength = 1024
+
     /// The value as a double, rounded as IEEE 754 parsing does.
     func doubleValue(_ text: UnsafeRawBufferPointer) -> Double? {
         if isInteger, integerDigits.count <= 15 {
@@ -497,6 +519,8 @@ struct NumberToken {
             for index in integerDigits { magnitude = magnitude * 10 + UInt64(text[index] &- UInt8(ascii: "0")) }
             return negative ? -Double(magnitude) : Double(magnitude)
         }
+        // No double needs more digits than this to be read exactly; longer tokens only cost time to parse.
+        guard text.count <= Self.maximumNumberLength else { return nil }
         // The token is JSON-valid, so the standard library's parser sees nothing it would read differently.
         return Double(String(decoding: text, as: UTF8.self))
     }

@@ -1,9 +1,9 @@
 extension JSONOTLPDecoder {
     /// `ExportTraceServiceRequest` in OTLP/JSON.
-    static func traces(_ body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> ReceivedBatch {
+    static func traces(_ body: UnsafeRawBufferPointer, maxItems: Int) throws(OTLPDecodingError) -> ReceivedBatch {
         var spans: [ReceivedSpan] = []
         var rejections = Rejections()
-        try request(body, envelopesKey: "resourceSpans") { (reader) throws(OTLPDecodingError) in
+        try request(body, maxItems: maxItems, envelopesKey: "resourceSpans") { (reader) throws(OTLPDecodingError) in
             try resourceEnvelope(&reader, scopesKey: "scopeSpans", items: &spans, resourcePath: \.resource) {
                 (reader, spans) throws(OTLPDecodingError) in
                 try scopeEnvelope(&reader, itemsKey: "spans", items: &spans, scopePath: \.scope) {
@@ -20,6 +20,7 @@ extension JSONOTLPDecoder {
         into spans: inout [ReceivedSpan],
         rejections: inout Rejections
     ) throws(OTLPDecodingError) {
+        try reader.spend(DecodingBudget.spanWeight - 1)
         var span = ReceivedSpan(
             traceID: .invalid, spanID: .invalid, name: "", kind: .unspecified, startTimeUnixNano: 0, endTimeUnixNano: 0
         )
@@ -67,7 +68,7 @@ extension JSONOTLPDecoder {
         if let problem = ItemValidation.spanProblem(
             traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, linkProblem: linkProblem
         ) {
-            rejections.reject("span \"\(span.name)\": \(problem)")
+            rejections.reject("span \(ItemValidation.quoted(span.name)): \(problem)")
             return
         }
         span.traceID = traceID.traceID ?? .invalid
@@ -77,6 +78,7 @@ extension JSONOTLPDecoder {
     }
 
     private static func event(_ reader: inout JSONReader) throws(OTLPDecodingError) -> ReceivedSpan.Event {
+        try reader.spend(DecodingBudget.eventWeight - 1)
         var event = ReceivedSpan.Event(timeUnixNano: 0, name: "")
         try reader.object { (reader, key) throws(OTLPDecodingError) in
             switch key {
@@ -91,6 +93,7 @@ extension JSONOTLPDecoder {
     }
 
     private static func link(_ reader: inout JSONReader) throws(OTLPDecodingError) -> (ReceivedSpan.Link, String?) {
+        try reader.spend(DecodingBudget.linkWeight - 1)
         var link = ReceivedSpan.Link(traceID: .invalid, spanID: .invalid)
         var traceID = IdentifierBytes.absent
         var spanID = IdentifierBytes.absent

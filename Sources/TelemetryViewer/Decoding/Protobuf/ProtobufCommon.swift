@@ -26,8 +26,12 @@ enum ProtobufOTLPDecoder {
         }
     }
 
-    /// The `KeyValue` message that `field` of the current message holds.
-    static func keyValue(_ reader: inout ProtobufReader, _ field: ProtobufField) throws(OTLPDecodingError) -> KeyValue {
+    /// The `KeyValue` message that `field` of the current message holds; its value is at `AnyValue` nesting `level`.
+    static func keyValue(
+        _ reader: inout ProtobufReader,
+        _ field: ProtobufField,
+        level: Int = 1
+    ) throws(OTLPDecodingError) -> KeyValue {
         var message = try reader.message(field)
         var result = KeyValue("", .empty)
         while let field = try message.nextField(of: "KeyValue") {
@@ -35,7 +39,7 @@ enum ProtobufOTLPDecoder {
             case 1: result.key = try message.string(field)
             case 2:
                 var value = try message.message(field)
-                try anyValue(&value, into: &result.value)
+                try anyValue(&value, into: &result.value, level: level)
             // key_strindex (3) indexes a profiles dictionary, which export requests of these signals do not carry.
             default: try message.skip(field)
             }
@@ -44,8 +48,14 @@ enum ProtobufOTLPDecoder {
     }
 
     /// `opentelemetry.proto.common.v1.AnyValue`, merged into `value`: a oneof, so the last member set wins, and an
-    /// array or map set twice is concatenated.
-    static func anyValue(_ reader: inout ProtobufReader, into value: inout TelemetryValue) throws(OTLPDecodingError) {
+    /// array or map set twice is concatenated. `level` is how deeply it is nested in other values, counted as in
+    /// JSON so that both encodings accept the same values.
+    static func anyValue(
+        _ reader: inout ProtobufReader,
+        into value: inout TelemetryValue,
+        level: Int = 1
+    ) throws(OTLPDecodingError) {
+        try OTLPRequestDecoder.checkValueDepth(level)
         while let field = try reader.nextField(of: "AnyValue") {
             switch field.number {
             case 1: value = .string(try reader.string(field))
@@ -64,7 +74,7 @@ enum ProtobufOTLPDecoder {
                     }
                     var item = TelemetryValue.empty
                     var itemReader = try array.message(member)
-                    try anyValue(&itemReader, into: &item)
+                    try anyValue(&itemReader, into: &item, level: level + 1)
                     items.append(item)
                 }
                 value = .array(items)
@@ -78,7 +88,7 @@ enum ProtobufOTLPDecoder {
                         try list.skip(member)
                         continue
                     }
-                    entries.append(try keyValue(&list, member))
+                    entries.append(try keyValue(&list, member, level: level + 1))
                 }
                 value = .keyValueList(entries)
             case 7: value = .bytes(try reader.bytes(field))
@@ -149,10 +159,11 @@ enum ProtobufOTLPDecoder {
     /// Reads the top-level request: its field 1, repeated, holds the resource envelopes.
     static func request(
         _ body: UnsafeRawBufferPointer,
+        maxItems: Int,
         message: StaticString,
         decodeEnvelope: (inout ProtobufReader) throws(OTLPDecodingError) -> Void
     ) throws(OTLPDecodingError) {
-        var reader = ProtobufReader(body)
+        var reader = ProtobufReader(body, maxItems: maxItems)
         while let field = try reader.nextField(of: message) {
             if field.number == 1 {
                 var envelope = try reader.message(field)

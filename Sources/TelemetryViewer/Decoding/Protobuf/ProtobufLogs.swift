@@ -1,10 +1,11 @@
 extension ProtobufOTLPDecoder {
     /// `ExportLogsServiceRequest`: log records stamped with their resource and scope; records whose ids have the
     /// wrong size are counted as rejected instead.
-    static func logs(_ body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> ReceivedBatch {
+    static func logs(_ body: UnsafeRawBufferPointer, maxItems: Int) throws(OTLPDecodingError) -> ReceivedBatch {
         var records: [ReceivedLogRecord] = []
         var rejections = Rejections()
-        try request(body, message: "ExportLogsServiceRequest") { (envelope) throws(OTLPDecodingError) in
+        try request(body, maxItems: maxItems, message: "ExportLogsServiceRequest") {
+            (envelope) throws(OTLPDecodingError) in
             try resourceEnvelope(&envelope, message: "ResourceLogs", itemsField: 2) { (scopeLogs, resource) throws(OTLPDecodingError) in
                 try scopeEnvelope(&scopeLogs, message: "ScopeLogs", itemsField: 2) { (recordReader, scope) throws(OTLPDecodingError) in
                     try logRecord(&recordReader, resource: resource, scope: scope, into: &records, rejections: &rejections)
@@ -21,6 +22,7 @@ extension ProtobufOTLPDecoder {
         into records: inout [ReceivedLogRecord],
         rejections: inout Rejections
     ) throws(OTLPDecodingError) {
+        try reader.spend(DecodingBudget.logRecordWeight - 1)
         var record = ReceivedLogRecord(resource: resource, scope: scope)
         var traceID = IdentifierBytes.absent
         var spanID = IdentifierBytes.absent

@@ -2,10 +2,11 @@ extension ProtobufOTLPDecoder {
     /// `ExportMetricsServiceRequest`: metrics stamped with their resource and scope. Data points that cannot be
     /// used (an exemplar's id of the wrong size, a histogram whose counts do not match its bounds) are counted as
     /// rejected; a metric left with no data is not kept.
-    static func metrics(_ body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> ReceivedBatch {
+    static func metrics(_ body: UnsafeRawBufferPointer, maxItems: Int) throws(OTLPDecodingError) -> ReceivedBatch {
         var metrics: [ReceivedMetric] = []
         var rejections = Rejections()
-        try request(body, message: "ExportMetricsServiceRequest") { (envelope) throws(OTLPDecodingError) in
+        try request(body, maxItems: maxItems, message: "ExportMetricsServiceRequest") {
+            (envelope) throws(OTLPDecodingError) in
             try resourceEnvelope(&envelope, message: "ResourceMetrics", itemsField: 2) { (scopeMetrics, resource) throws(OTLPDecodingError) in
                 try scopeEnvelope(&scopeMetrics, message: "ScopeMetrics", itemsField: 2) { (metricReader, scope) throws(OTLPDecodingError) in
                     if let metric = try metric(&metricReader, resource: resource, scope: scope, rejections: &rejections) {
@@ -23,6 +24,7 @@ extension ProtobufOTLPDecoder {
         scope: ReceivedScope,
         rejections: inout Rejections
     ) throws(OTLPDecodingError) -> ReceivedMetric? {
+        try reader.spend(DecodingBudget.metricWeight - 1)
         var metric = ReceivedMetric(resource: resource, scope: scope, name: "", data: .gauge([]))
         var data: ReceivedMetric.Data?
         var points = MetricPointDecoder()
@@ -39,7 +41,10 @@ extension ProtobufOTLPDecoder {
             }
         }
         if points.rejected > 0 {
-            rejections.reject("metric \"\(metric.name)\": \(points.firstProblem)", count: Int64(points.rejected))
+            rejections.reject(
+                "metric \(ItemValidation.quoted(metric.name)): \(points.firstProblem)",
+                count: Int64(points.rejected)
+            )
         }
         guard let data else { return nil }
         metric.data = data
@@ -65,9 +70,25 @@ private struct MetricPointDecoder {
         field: UInt32,
         into data: inout ReceivedMetric.Data?
     ) throws(OTLPDecodingError) {
+        // Another kind replaces the data, so the points rejected from the one it replaces no longer count.
+        if let existing = data, Self.field(of: existing) != field {
+            rejected = 0
+            firstProblem = ""
+        }
         let existing = data
         data = nil
         data = try decode(&reader, field: field, mergingInto: consume existing)
+    }
+
+    /// The `Metric` field that holds data of this kind.
+    private static func field(of data: ReceivedMetric.Data) -> UInt32 {
+        switch data {
+        case .gauge: 5
+        case .sum: 7
+        case .histogram: 9
+        case .exponentialHistogram: 10
+        case .summary: 11
+        }
     }
 
     private mutating func decode(
@@ -169,6 +190,7 @@ private struct MetricPointDecoder {
     }
 
     private mutating func numberPoint(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> ReceivedMetric.NumberPoint? {
+        try reader.spend(DecodingBudget.numberPointWeight - 1)
         var point = ReceivedMetric.NumberPoint(timeUnixNano: 0, value: .int(0))
         var exemplarProblem: String?
         while let field = try reader.nextField(of: "NumberDataPoint") {
@@ -191,6 +213,7 @@ private struct MetricPointDecoder {
     }
 
     private mutating func histogramPoint(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> ReceivedMetric.HistogramPoint? {
+        try reader.spend(DecodingBudget.histogramPointWeight - 1)
         var point = ReceivedMetric.HistogramPoint(timeUnixNano: 0, count: 0)
         var exemplarProblem: String?
         while let field = try reader.nextField(of: "HistogramDataPoint") {
@@ -219,6 +242,7 @@ private struct MetricPointDecoder {
     private mutating func exponentialHistogramPoint(
         _ reader: inout ProtobufReader
     ) throws(OTLPDecodingError) -> ReceivedMetric.ExponentialHistogramPoint? {
+        try reader.spend(DecodingBudget.exponentialHistogramPointWeight - 1)
         var point = ReceivedMetric.ExponentialHistogramPoint(timeUnixNano: 0, count: 0)
         var exemplarProblem: String?
         while let field = try reader.nextField(of: "ExponentialHistogramDataPoint") {
@@ -265,6 +289,7 @@ private struct MetricPointDecoder {
     }
 
     private func summaryPoint(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> ReceivedMetric.SummaryPoint {
+        try reader.spend(DecodingBudget.summaryPointWeight - 1)
         var point = ReceivedMetric.SummaryPoint(timeUnixNano: 0, count: 0, sum: 0)
         while let field = try reader.nextField(of: "SummaryDataPoint") {
             switch field.number {
@@ -298,6 +323,7 @@ private struct MetricPointDecoder {
         into exemplars: inout [ReceivedMetric.Exemplar],
         problem: inout String?
     ) throws(OTLPDecodingError) {
+        try reader.spend(DecodingBudget.exemplarWeight - 1)
         var message = try reader.message(field)
         var exemplar = ReceivedMetric.Exemplar(timeUnixNano: 0, value: .int(0))
         var traceID = IdentifierBytes.absent

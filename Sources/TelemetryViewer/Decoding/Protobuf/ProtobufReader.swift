@@ -31,25 +31,28 @@ struct ProtobufField {
 /// read outside the body; anything malformed throws an `OTLPDecodingError` naming the message, field and offset.
 /// The buffer is only valid inside the `withUnsafeBytes` that produced it, so a reader never escapes a decode.
 struct ProtobufReader {
-    /// How deeply messages may nest. OTLP itself needs seven levels; the rest is `AnyValue` arrays and maps,
-    /// whose recursion a hostile sender could otherwise use to exhaust the stack.
-    static let maximumDepth = 64
+    /// How deeply messages may nest: a backstop under the `AnyValue` limit, which is what senders meet first. OTLP
+    /// itself needs seven levels and each `AnyValue` level at most three more (`AnyValue`, `KeyValueList`,
+    /// `KeyValue`), so this admits ``OTLPRequestDecoder/maximumValueDepth`` levels of either kind.
+    static let maximumDepth = 8 + 3 * OTLPRequestDecoder.maximumValueDepth
 
     private let buffer: UnsafeRawBufferPointer
     private var position: Int
     private let end: Int
     private let depth: Int
+    private let budget: DecodingBudget
 
-    /// A reader over a whole request body.
-    init(_ buffer: UnsafeRawBufferPointer) {
-        self.init(buffer, range: 0..<buffer.count, depth: 0)
+    /// A reader over a whole request body that may decode into at most `maxItems` messages and repeated values.
+    init(_ buffer: UnsafeRawBufferPointer, maxItems: Int) {
+        self.init(buffer, range: 0..<buffer.count, depth: 0, budget: DecodingBudget(maxItems: maxItems))
     }
 
-    private init(_ buffer: UnsafeRawBufferPointer, range: Range<Int>, depth: Int) {
+    private init(_ buffer: UnsafeRawBufferPointer, range: Range<Int>, depth: Int, budget: DecodingBudget) {
         self.buffer = buffer
         self.position = range.lowerBound
         self.end = range.upperBound
         self.depth = depth
+        self.budget = budget
     }
 
     /// The next field's key, or `nil` at the end of the message.
@@ -80,6 +83,11 @@ struct ProtobufReader {
         }
     }
 
+    /// Charges `items` more to the request's budget, for records that are larger in the model than one item.
+    func spend(_ items: Int) throws(OTLPDecodingError) {
+        try budget.spend(items)
+    }
+
     // MARK: Typed values
 
     /// A nested message's reader. Its bytes are not copied.
@@ -89,7 +97,8 @@ struct ProtobufReader {
         guard depth < Self.maximumDepth else {
             throw OTLPDecodingError("\(field.message): messages are nested deeper than \(Self.maximumDepth) levels")
         }
-        return ProtobufReader(buffer, range: range, depth: depth + 1)
+        try budget.spend()
+        return ProtobufReader(buffer, range: range, depth: depth + 1, budget: budget)
     }
 
     /// A `string` field. Invalid UTF-8 is repaired with U+FFFD rather than refused: see `OTLPRequestDecoder`.
@@ -168,6 +177,7 @@ struct ProtobufReader {
     /// One occurrence of a `repeated fixed64` field, packed (many values) or not (one).
     mutating func appendFixed64s(_ field: ProtobufField, to values: inout [UInt64]) throws(OTLPDecodingError) {
         if field.wireType != .lengthDelimited {
+            try budget.spend()
             values.append(try fixed64(field))
             return
         }
@@ -175,6 +185,7 @@ struct ProtobufReader {
         guard range.count % 8 == 0 else {
             throw OTLPDecodingError("\(field.message): packed field \(field.number) is \(range.count) bytes, not a multiple of 8")
         }
+        try budget.spend(range.count / 8)
         values.reserveCapacity(values.count + range.count / 8)
         for offset in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
             values.append(UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
@@ -184,6 +195,7 @@ struct ProtobufReader {
     /// One occurrence of a `repeated double` field, packed or not.
     mutating func appendDoubles(_ field: ProtobufField, to values: inout [Double]) throws(OTLPDecodingError) {
         if field.wireType != .lengthDelimited {
+            try budget.spend()
             values.append(try double(field))
             return
         }
@@ -191,6 +203,7 @@ struct ProtobufReader {
         guard range.count % 8 == 0 else {
             throw OTLPDecodingError("\(field.message): packed field \(field.number) is \(range.count) bytes, not a multiple of 8")
         }
+        try budget.spend(range.count / 8)
         values.reserveCapacity(values.count + range.count / 8)
         for offset in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
             values.append(Double(bitPattern: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))))
@@ -200,12 +213,14 @@ struct ProtobufReader {
     /// One occurrence of a `repeated uint64` field, packed or not.
     mutating func appendVarints(_ field: ProtobufField, to values: inout [UInt64]) throws(OTLPDecodingError) {
         if field.wireType != .lengthDelimited {
+            try budget.spend()
             values.append(try varint(field))
             return
         }
         let range = try readLength(for: field)
-        var packed = ProtobufReader(buffer, range: range, depth: depth)
+        var packed = ProtobufReader(buffer, range: range, depth: depth, budget: budget)
         while packed.position < packed.end {
+            try budget.spend()
             values.append(try packed.readVarint())
         }
     }

@@ -1,10 +1,11 @@
 extension ProtobufOTLPDecoder {
     /// `ExportTraceServiceRequest`: spans, each stamped with its resource and scope; spans with unusable ids are
     /// counted as rejected instead.
-    static func traces(_ body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> ReceivedBatch {
+    static func traces(_ body: UnsafeRawBufferPointer, maxItems: Int) throws(OTLPDecodingError) -> ReceivedBatch {
         var spans: [ReceivedSpan] = []
         var rejections = Rejections()
-        try request(body, message: "ExportTraceServiceRequest") { (envelope) throws(OTLPDecodingError) in
+        try request(body, maxItems: maxItems, message: "ExportTraceServiceRequest") {
+            (envelope) throws(OTLPDecodingError) in
             try resourceEnvelope(&envelope, message: "ResourceSpans", itemsField: 2) { (scopeSpans, resource) throws(OTLPDecodingError) in
                 try scopeEnvelope(&scopeSpans, message: "ScopeSpans", itemsField: 2) { (spanReader, scope) throws(OTLPDecodingError) in
                     try span(&spanReader, resource: resource, scope: scope, into: &spans, rejections: &rejections)
@@ -21,6 +22,7 @@ extension ProtobufOTLPDecoder {
         into spans: inout [ReceivedSpan],
         rejections: inout Rejections
     ) throws(OTLPDecodingError) {
+        try reader.spend(DecodingBudget.spanWeight - 1)
         var span = ReceivedSpan(
             resource: resource, scope: scope, traceID: .invalid, spanID: .invalid, name: "", kind: .unspecified,
             startTimeUnixNano: 0, endTimeUnixNano: 0
@@ -61,7 +63,7 @@ extension ProtobufOTLPDecoder {
         if let problem = ItemValidation.spanProblem(
             traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, linkProblem: linkProblem
         ) {
-            rejections.reject("span \"\(span.name)\": \(problem)")
+            rejections.reject("span \(ItemValidation.quoted(span.name)): \(problem)")
             return
         }
         span.traceID = traceID.traceID ?? .invalid
@@ -71,6 +73,7 @@ extension ProtobufOTLPDecoder {
     }
 
     private static func event(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> ReceivedSpan.Event {
+        try reader.spend(DecodingBudget.eventWeight - 1)
         var event = ReceivedSpan.Event(timeUnixNano: 0, name: "")
         while let field = try reader.nextField(of: "Span.Event") {
             switch field.number {
@@ -86,6 +89,7 @@ extension ProtobufOTLPDecoder {
 
     /// A link, and why its ids make its span unusable, if they do.
     private static func link(_ reader: inout ProtobufReader) throws(OTLPDecodingError) -> (ReceivedSpan.Link, String?) {
+        try reader.spend(DecodingBudget.linkWeight - 1)
         var link = ReceivedSpan.Link(traceID: .invalid, spanID: .invalid)
         var traceID = IdentifierBytes.absent
         var spanID = IdentifierBytes.absent
