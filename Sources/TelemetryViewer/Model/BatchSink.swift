@@ -7,7 +7,7 @@ public protocol BatchSink: Sendable {
 
 /// Why a sink would not take a batch. Both are retryable for the sender.
 public enum IngestError: Error, Sendable, Hashable {
-    /// The write queue is full: the sender should back off (HTTP 503, gRPC `RESOURCE_EXHAUSTED`... see the receiver).
+    /// The write queue is full: the sender should back off (HTTP 503 with `Retry-After`, gRPC `UNAVAILABLE`).
     case overloaded
     /// The viewer is stopping.
     case closed
