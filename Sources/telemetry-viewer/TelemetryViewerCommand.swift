@@ -42,13 +42,25 @@ struct TelemetryViewerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    /// 100 years of 365.25 days.
+    static let maximumRetentionHours: Double = 876_600
+    /// 16 TiB in MiB.
+    static let maximumSizeMB = 16 * 1024 * 1024
+
     func validate() throws {
         if inMemory, storage != nil { throw ValidationError("--storage and --in-memory exclude each other.") }
         for (name, value) in [("--port", port), ("--grpc-port", grpcPort), ("--otlp-http-port", otlpHTTPPort)] where !(0...65535).contains(value) {
             throw ValidationError("\(name) must be a port number, 0 to 65535.")
         }
         guard retentionHours >= 0, retentionHours.isFinite else { throw ValidationError("--retention-hours must be 0 or more.") }
+        // Bounded so that converting to seconds and bytes below cannot overflow.
+        guard retentionHours <= Self.maximumRetentionHours else {
+            throw ValidationError("--retention-hours must be at most \(Int(Self.maximumRetentionHours)) (100 years); 0 keeps telemetry forever.")
+        }
         guard maxSizeMB >= 0 else { throw ValidationError("--max-size-mb must be 0 or more.") }
+        guard maxSizeMB <= Self.maximumSizeMB else {
+            throw ValidationError("--max-size-mb must be at most \(Self.maximumSizeMB) (16 TiB); 0 means no limit.")
+        }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 

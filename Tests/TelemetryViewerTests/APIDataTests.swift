@@ -73,4 +73,16 @@ struct APIDataTests {
             #expect(try await bodies("limit=1").count == 1)
         }
     }
+
+    @Test("a trace's logs honour limit")
+    func traceLogLimit() async throws {
+        let store = try await ViewerFixture.store()
+        try await withViewerServer(store: store) { port in
+            let trace = ViewerFixture.checkoutTrace.hexString
+            let all = try await viewerGET(port, "/api/v1/logs?traceID=\(trace)").dataArray()
+            let one = try await viewerGET(port, "/api/v1/logs?traceID=\(trace)&limit=1").dataArray()
+            #expect(all.count == 2)
+            #expect(one.count == 1)
+        }
+    }
 }

@@ -281,4 +281,20 @@ struct APIJaegerTests {
             #expect(padded.status == 200)
         }
     }
+
+    @Test("several traceIDs: the found traces, and an errors entry per unknown id, as Jaeger answers")
+    func unknownTraceIDs() async throws {
+        let store = try await ViewerFixture.store()
+        try await withViewerServer(store: store) { port in
+            let unknown = TraceID(high: 0xDEAD, low: 0xBEEF).hexString
+            let answer = try await viewerGET(port, "/api/traces?traceID=\(ViewerFixture.checkoutTrace.hexString)&traceID=\(unknown)")
+            #expect(answer.status == 200)
+            let json = try answer.json()
+            #expect((json["data"] as? [Any])?.count == 1)
+            let errors = try #require(json["errors"] as? [[String: Any]], "\(answer.text.prefix(300))")
+            #expect(errors.count == 1)
+            #expect(errors.first?["msg"] as? String == "trace not found")
+            #expect(errors.first?["traceID"] as? String == unknown)
+        }
+    }
 }

@@ -58,4 +58,20 @@ struct APIParsingTests {
         #expect(!text.contains("<") && !text.contains(">"))
         #expect(text == #"{"name":"\u003c/script\u003e\u003cb\u003e\"\u0026\u0001\n","nan":"NaN","inf":"-Inf","n":2,"x":0.25,"big":18446744073709551615}"#)
     }
+
+    @Test("Jaeger's defaults: no start looks back two days unless lookback is given; limit 0 is the default; limit is capped")
+    func jaegerDefaults() throws {
+        let now: UInt64 = 10 * 24 * 3600 * 1_000_000_000
+        let plain = try TraceSearchParameters(QueryParameters("service=a"), now: now)
+        #expect(plain.query.startTimeMinimumUnixNano == now - TraceSearchParameters.defaultLookback)
+        #expect(plain.query.limit == 100)
+        let lookback = try TraceSearchParameters(QueryParameters("lookback=1h"), now: now)
+        #expect(lookback.query.startTimeMinimumUnixNano == now - 3_600_000_000_000)
+        let start = try TraceSearchParameters(QueryParameters("start=5"), now: now)
+        #expect(start.query.startTimeMinimumUnixNano == 5_000)
+        #expect(try TraceSearchParameters(QueryParameters("limit=0"), now: now).query.limit == 100)
+        #expect(try TraceSearchParameters(QueryParameters("limit=0"), now: now, defaultLimit: 20).query.limit == 20)
+        #expect(try TraceSearchParameters(QueryParameters("limit=1000000"), now: now).query.limit == 1_500)
+        #expect(try TraceSearchParameters(QueryParameters("limit=7"), now: now).query.limit == 7)
+    }
 }

@@ -121,6 +121,14 @@ struct AppTests {
             try ViewerExecutables.path("telemetry-viewer"),
             ["--storage", database, "--port", "0", "--grpc-port", "0", "--otlp-http-port", "0"]
         )
+        // Whatever happens below, the child does not outlive the test.
+        defer { viewer.terminate() }
+        // A guard, not a synchronisation: a viewer that never announces is stopped, which ends its output.
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(120))
+            viewer.terminate()
+        }
+        defer { deadline.cancel() }
         var announcement: [String] = []
         for await line in viewer.lines {
             announcement.append(line)
@@ -161,5 +169,60 @@ struct AppTests {
         #expect(lines.contains { $0.contains("http://0.0.0.0:16686/") })
         let v6 = TelemetryViewerApp.Endpoints(host: "::1", uiPort: 1, grpcPort: 2, httpPort: 3)
         #expect(v6.uiURL == "http://[::1]:1/")
+    }
+
+    @Test("loopback is 127.0.0.0/8, ::1 or localhost as literals; names that merely start with 127. are not")
+    func loopbackLiterals() {
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "[::1]", "LOCALHOST", "0::1"] {
+            #expect(TelemetryViewerApp.Configuration(host: host).isLoopbackOnly, "\(host)")
+        }
+        for host in ["127.example.com", "127.0.0.1.evil.net", "128.0.0.1", "0.0.0.0", "::", "::2", "1::1", "127.0.0", "127.0.0.256", "localhost.evil"] {
+            #expect(!TelemetryViewerApp.Configuration(host: host).isLoopbackOnly, "\(host)")
+        }
+    }
+
+    @Test("a port in use: run() throws, and the store still stops in order with what it took written")
+    func portInUse() async throws {
+        let first = try TelemetryViewerApp(
+            configuration: .init(uiPort: 0, grpcPort: 0, httpPort: 0, storage: .inMemory),
+            stopsOnSignals: false,
+            logger: Logger(label: "app-test")
+        )
+        let firstRunning = Task { try await first.run() }
+        defer { firstRunning.cancel() }
+        let taken = try await first.endpoints.grpcPort
+
+        let directory = NSTemporaryDirectory() + "telemetry-viewer-port-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/viewer.sqlite"
+        let second = try TelemetryViewerApp(
+            configuration: .init(uiPort: 0, grpcPort: taken, httpPort: 0, storage: .file(database)),
+            stopsOnSignals: false,
+            logger: Logger(label: "app-test")
+        )
+        let span = ReceivedSpan(traceID: TraceID(high: 7, low: 7), spanID: SpanID(7), name: "kept", startTimeUnixNano: 1, endTimeUnixNano: 2)
+        // Acknowledged before the group runs: an orderly stop writes it, a cancelled store might not.
+        try await second.store.submit(ReceivedBatch(spans: [span]))
+        await #expect(throws: (any Error).self) { try await second.run() }
+        // The store was closed (it refuses new work) and wrote what it had taken.
+        await #expect(throws: IngestError.self) { try await second.store.submit(ReceivedBatch(spans: [span])) }
+        let reopened = try TelemetryStore(path: database)
+        #expect(try await reopened.trace(id: TraceID(high: 7, low: 7))?.spans.count == 1)
+        await reopened.close()
+
+        await first.shutdown()
+        try await firstRunning.value
+    }
+
+    @Test("telemetry-viewer refuses sizes and retentions that would overflow, with a usage error instead of a trap")
+    func overflowingOptions() async throws {
+        for arguments in [["--max-size-mb", "\(Int.max)"], ["--retention-hours", "1e300"]] {
+            let viewer = try ViewerChildProcess(try ViewerExecutables.path("telemetry-viewer"), ["--in-memory", "--port", "0", "--grpc-port", "0", "--otlp-http-port", "0"] + arguments)
+            defer { viewer.terminate() }
+            for await _ in viewer.lines {}
+            // ArgumentParser's validation failure exits with EX_USAGE (64); a trap would end the process by a signal.
+            #expect(await viewer.status() == 64, "\(arguments)")
+            #expect(viewer.process.terminationReason == .exit)
+        }
     }
 }

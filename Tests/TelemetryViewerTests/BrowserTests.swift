@@ -111,6 +111,15 @@ struct BrowserTests {
             #expect(trace.contains("href=\"/logs?traceID=\(checkout)\""))
             _ = try await HeadlessChromium.screenshot(traceURL, name: "3-trace", height: 1100)
 
+            // A fragment that is not valid percent-encoding neither breaks the page nor opens anything.
+            let badFragment = try await HeadlessChromium.dom("\(base)/trace/\(checkout)#%E0")
+            #expect(Self.count("<details class=\"span", in: badFragment) == 3)
+            #expect(!badFragment.contains("class=\"span target\""))
+            // The expand and collapse buttons were wired (the script shows them only then) despite the bad fragment.
+            let expand = try #require(Self.openingTag(containing: "data-toggle-all=\"open\"", in: badFragment))
+            let collapse = try #require(Self.openingTag(containing: "data-toggle-all=\"close\"", in: badFragment))
+            #expect(!expand.contains("hidden") && !collapse.contains("hidden"), "\(expand) \(collapse)")
+
             let hostileURL = "\(base)/trace/\(ViewerFixture.hostileTrace.hexString)#span-0000000000000099"
             let hostile = try await HeadlessChromium.dom(hostileURL)
             #expect(hostile.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && Self.count("<script", in: hostile) == 1)

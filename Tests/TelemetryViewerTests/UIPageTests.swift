@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Telemetry
 import Testing
 
@@ -29,8 +31,9 @@ struct UIPageTests {
                 #expect(!html.contains("<script>alert(1)"))
                 #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
                 #expect(!html.contains("<img src=x"))
-                // Our own script is the only one on the page.
-                #expect(Self.count("<script>", in: html) == 1)
+                // Our own script file is the only script on the page, and nothing is inline.
+                #expect(Self.count("<script", in: html) == 1 && Self.count("<script>", in: html) == 0)
+                #expect(html.contains("<script src=\"/assets/viewer.js\"></script>"))
             }
             #expect(trace.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
             // As the selected option of the operation filter, the name sits in a value="…" attribute, escaped.
@@ -138,6 +141,31 @@ struct UIPageTests {
             #expect(try await Self.page(port, "/metrics").contains("No metrics yet"))
             #expect(try await Self.page(port, "/logs").contains("No log records match"))
             _ = try await Self.page(port, "/trace/\(TraceID(high: 1, low: 1).hexString)", status: 404)
+        }
+    }
+
+    @Test("pages forbid inline script and framing; assets, JSON and errors all carry nosniff")
+    func securityHeaders() async throws {
+        let store = try await ViewerFixture.store()
+        try await withViewerServer(store: store) { port in
+            func head(_ path: String) async throws -> (status: Int, headers: [String: String], body: String) {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                let headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+                return (Int(response.status.code), headers, String(buffer: body))
+            }
+            let page = try await head("/search")
+            let policy = try #require(page.headers["content-security-policy"])
+            #expect(policy.contains("script-src 'self'") && policy.contains("style-src 'self'") && policy.contains("frame-ancestors 'none'"))
+            #expect(!policy.contains("script-src 'unsafe-inline'") && !policy.contains("style-src 'unsafe-inline'"))
+            let script = try await head("/assets/viewer.js")
+            #expect(script.status == 200 && script.headers["content-type"]?.hasPrefix("text/javascript") == true)
+            #expect(script.body == Assets.script)
+            let css = try await head("/assets/viewer.css")
+            #expect(css.status == 200 && css.headers["content-type"]?.hasPrefix("text/css") == true)
+            for path in ["/search", "/assets/viewer.js", "/assets/viewer.css", "/api/services", "/api/traces?limit=x", "/no/such/path"] {
+                #expect(try await head(path).headers["x-content-type-options"] == "nosniff", "\(path)")
+            }
         }
     }
 }

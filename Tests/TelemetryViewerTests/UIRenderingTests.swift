@@ -60,4 +60,34 @@ struct UIRenderingTests {
         let axis = SVGChart.axis(low: 0, high: 0.525)
         #expect(axis.low == 0 && axis.tick == 0.2 && abs(axis.high - 0.6) < 1e-9)
     }
+
+    @Test("a span from 0 to UInt64.max and a span ending before it starts render without trapping")
+    func extremeTimes() {
+        let spans = [Self.span(1, parent: 0, start: 0, end: .max), Self.span(2, parent: 1, start: 5_000, end: 10)]
+        let html = TracePage(trace: StoredTrace(traceID: TraceID(high: 1, low: 1), spans: spans), logs: []).render()
+        #expect(html.contains("id=\"span-\(SpanID(1).hexString)\"") && html.contains("id=\"span-\(SpanID(2).hexString)\""))
+        #expect(TracePage.quarter(.max, 4) == .max)
+        #expect(TracePage.quarter(.max, 2) == UInt64.max / 2)
+        #expect(TracePage.quarter(10, 1) == 2)
+    }
+
+    @Test("a trace page renders at most 5,000 spans and 1,000 logs, and says it cut")
+    func caps() {
+        let spans = (1...(TracePage.spanLimit + 1)).map { Self.span(UInt64($0), parent: 0) }
+        let logs = (0...TracePage.logLimit).map { _ in ReceivedLogRecord(traceID: TraceID(high: 1, low: 1), spanID: SpanID(1)) }
+        let html = TracePage(trace: StoredTrace(traceID: TraceID(high: 1, low: 1), spans: spans), logs: logs).render()
+        #expect(html.components(separatedBy: "<details class=\"span\"").count - 1 == TracePage.spanLimit)
+        #expect(html.contains("Showing the first 5000 of 5001 spans"))
+        #expect(html.components(separatedBy: "class=\"log-row\"").count - 1 == TracePage.logLimit)
+        #expect(html.contains("Showing the first 1000 logs"))
+    }
+
+    @Test("the page script wires the expand and collapse buttons before reading the fragment, and survives a bad one")
+    func scriptOrder() throws {
+        let script = Assets.script
+        let buttons = try #require(script.range(of: "data-toggle-all"))
+        let decode = try #require(script.range(of: "decodeURIComponent"))
+        #expect(buttons.lowerBound < decode.lowerBound)
+        #expect(script.contains("try{id=decodeURIComponent"))
+    }
 }

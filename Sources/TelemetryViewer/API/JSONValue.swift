@@ -1,6 +1,6 @@
 /// A JSON document built in memory and written by hand, so that every value telemetry can hold (NaN, infinities,
 /// arbitrary bytes in strings) has an answer and output never fails, unlike `JSONEncoder`.
-public indirect enum JSONValue: Sendable, Hashable {
+indirect enum JSONValue: Sendable, Hashable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -20,18 +20,18 @@ public indirect enum JSONValue: Sendable, Hashable {
     case object([(String, JSONValue)])
 
     /// Two documents are equal when they serialise to the same text.
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
     }
 
     /// Hashes the serialised text, consistently with `==`.
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         hasher.combine(serialized())
     }
 
     /// The document as compact JSON text. `<`, `>` and `&` are escaped too, so the text can sit inside an HTML
     /// `<script>` element without ending it.
-    public func serialized() -> String {
+    func serialized() -> String {
         var output = ""
         write(to: &output)
         return output

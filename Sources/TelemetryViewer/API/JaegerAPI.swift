@@ -11,9 +11,11 @@ import Telemetry
 /// - `GET /api/traces/{traceID}`: one trace; 404 when unknown, 400 when the id is not hex.
 /// - `GET /api/dependencies?endTs=…&lookback=…`: calls between services (both in milliseconds, as Jaeger takes
 ///   them), from the parent-child links of up to ``dependencyTraceLimit`` recent traces.
-struct JaegerAPI: Sendable {
-    /// How many of the newest traces in the window `/api/dependencies` reads, so that it answers quickly.
-    static let dependencyTraceLimit = 1_000
+/// - Every answer carries `X-Content-Type-Options: nosniff`.
+struct JaegerAPI: APIRoutes, Sendable {
+    /// How many of the newest traces in the window `/api/dependencies` reads, so that it answers quickly: every
+    /// span of each is decoded, so this bounds the work by traces, and a sample of recent ones shows the edges.
+    static let dependencyTraceLimit = 200
 
     let store: TelemetryStore
     let now: WallClock
@@ -59,14 +61,20 @@ struct JaegerAPI: Sendable {
                     return .error(.badRequest, "\(error)")
                 }
                 var traces: [StoredTrace] = []
+                var missing: [JSONValue] = []
                 if search.traceIDs.isEmpty {
                     traces = try await store.searchTraces(search.query)
                 } else {
-                    for id in search.traceIDs {
-                        if let trace = try await store.trace(id: id) { traces.append(trace) }
+                    // As Jaeger: the traces found, and for each id not found an entry in `errors`, still a 200.
+                    for id in search.traceIDs.prefix(TraceSearchParameters.maximumLimit) {
+                        if let trace = try await store.trace(id: id) {
+                            traces.append(trace)
+                        } else {
+                            missing.append(.object([("msg", .string("trace not found")), ("traceID", .string(id.hexString))]))
+                        }
                     }
                 }
-                return .data(.array(traces.map(JaegerTraceJSON.trace)))
+                return .data(.array(traces.map(JaegerTraceJSON.trace)), errors: missing)
             }
         }
         router.get("/api/dependencies") { request, _ in
@@ -115,28 +123,5 @@ struct JaegerAPI: Sendable {
         guard let value = UInt64(text) else { throw QueryParameterError(name, "expected milliseconds, received: \(text)") }
         let (nanoseconds, overflow) = value.multipliedReportingOverflow(by: 1_000_000)
         return overflow ? .max : nanoseconds
-    }
-
-    /// Runs a handler, turning a store failure into a 500 in Jaeger's envelope instead of Hummingbird's default.
-    private func answer(_ body: () async throws -> APIAnswer) async throws -> Response {
-        do {
-            return try await body().response
-        } catch {
-            logger.error("query failed", metadata: ["error": "\(error)"])
-            return APIResponse.error(.internalServerError, "the query failed: \(error)")
-        }
-    }
-}
-
-/// What an API handler decided, before it becomes a response.
-enum APIAnswer {
-    case data(JSONValue)
-    case error(HTTPResponse.Status, String)
-
-    var response: Response {
-        switch self {
-        case .data(let data): APIResponse.data(data)
-        case .error(let status, let message): APIResponse.error(status, message)
-        }
     }
 }

@@ -9,9 +9,9 @@ import Telemetry
 /// scope as `otel.scope.name` / `otel.scope.version`. Events become logs whose `event` field is the event's name,
 /// the parent becomes a `CHILD_OF` reference and links become `FOLLOWS_FROM` references. Resources become
 /// processes, numbered `p1`, `p2`... in order of appearance.
-public enum JaegerTraceJSON {
+enum JaegerTraceJSON {
     /// One trace as Jaeger's `Trace` object.
-    public static func trace(_ trace: StoredTrace) -> JSONValue {
+    static func trace(_ trace: StoredTrace) -> JSONValue {
         var processIDs: [ReceivedResource: String] = [:]
         var processes: [(String, JSONValue)] = []
         var spans: [JSONValue] = []
@@ -94,7 +94,7 @@ public enum JaegerTraceJSON {
     }
 
     /// Jaeger's name for a span kind; `nil` for unspecified, which Jaeger leaves untagged.
-    public static func kindName(_ kind: ReceivedSpan.Kind) -> String? {
+    static func kindName(_ kind: ReceivedSpan.Kind) -> String? {
         switch kind {
         case .unspecified: nil
         case .internal: "internal"
@@ -129,9 +129,9 @@ public enum JaegerTraceJSON {
 }
 
 /// Telemetry values as JSON and as display text.
-public enum TelemetryValueText {
+enum TelemetryValueText {
     /// The value as plain JSON: maps as objects, bytes as base64, empty as null.
-    public static func json(_ value: TelemetryValue) -> JSONValue {
+    static func json(_ value: TelemetryValue) -> JSONValue {
         switch value {
         case .string(let value): .string(value)
         case .bool(let value): .bool(value)
@@ -145,7 +145,7 @@ public enum TelemetryValueText {
     }
 
     /// The value as a person reads it: strings as they are, anything structured as JSON.
-    public static func display(_ value: TelemetryValue) -> String {
+    static func display(_ value: TelemetryValue) -> String {
         switch value {
         case .string(let value): value
         case .bool(let value): value ? "true" : "false"
@@ -157,7 +157,7 @@ public enum TelemetryValueText {
     }
 
     /// Attributes as a JSON object, the later of duplicate keys winning as OTLP readers do.
-    public static func attributes(_ attributes: [KeyValue]) -> JSONValue {
+    static func attributes(_ attributes: [KeyValue]) -> JSONValue {
         .object(attributes.map { ($0.key, json($0.value)) })
     }
 }

@@ -1,5 +1,5 @@
 /// What to compute from a metric for a chart or the `/api/v1/query` endpoint.
-public enum MetricStatistic: String, Sendable, Hashable, CaseIterable {
+enum MetricStatistic: String, Sendable, Hashable, CaseIterable {
     /// Per-second increase of a counter (a monotonic sum).
     case rate
     /// Histogram quantiles.
@@ -18,7 +18,7 @@ public enum MetricStatistic: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The statistics that make sense for a kind of metric, the default first.
-    public static func applicable(to kind: MetricKind, isMonotonic: Bool) -> [MetricStatistic] {
+    static func applicable(to kind: MetricKind, isMonotonic: Bool) -> [MetricStatistic] {
         switch kind {
         case .histogram, .exponentialHistogram: [.p95, .p50, .p99]
         case .sum where isMonotonic: [.rate, .value]
@@ -28,32 +28,32 @@ public enum MetricStatistic: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One line of a chart: a label (empty for an aggregate) and its points in time order.
-public struct ChartLine: Sendable, Hashable {
+struct ChartLine: Sendable, Hashable {
     /// Which series or statistic the line is, e.g. `p95` or `http.route=/users`.
-    public var label: String
+    var label: String
     /// The points: Unix nanoseconds and value.
-    public var points: [MetricSample]
+    var points: [MetricSample]
 
     /// Creates a line.
-    public init(label: String, points: [MetricSample]) {
+    init(label: String, points: [MetricSample]) {
         self.label = label
         self.points = points
     }
 }
 
 /// The computation behind metric charts, shared by the JSON API and the pages so that both show the same numbers.
-public struct MetricChartQuery: Sendable, Hashable {
+struct MetricChartQuery: Sendable, Hashable {
     /// The metric's name.
-    public var metric: String
+    var metric: String
     /// What to compute.
-    public var statistics: [MetricStatistic]
+    var statistics: [MetricStatistic]
     /// Only series whose resource has this `service.name`; all when `nil`.
-    public var service: String?
+    var service: String?
     /// The time range and step.
-    public var range: StepRange
+    var range: StepRange
 
     /// Creates a query.
-    public init(metric: String, statistics: [MetricStatistic], service: String? = nil, range: StepRange) {
+    init(metric: String, statistics: [MetricStatistic], service: String? = nil, range: StepRange) {
         self.metric = metric
         self.statistics = statistics
         self.service = service
@@ -64,7 +64,7 @@ public struct MetricChartQuery: Sendable, Hashable {
     static let maximumLines = 12
 
     /// The metric's series (after the service filter) and the lines computed from them.
-    public func evaluate(on store: TelemetryStore) async throws -> (series: [MetricSeries], lines: [ChartLine]) {
+    func evaluate(on store: TelemetryStore) async throws -> (series: [MetricSeries], lines: [ChartLine]) {
         let series = try await store.metricSeries(name: metric).filter { service == nil || $0.resource.serviceName == service }
         let ids = series.map(\.id)
         var lines: [ChartLine] = []

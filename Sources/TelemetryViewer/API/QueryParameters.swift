@@ -2,12 +2,12 @@ import Foundation
 
 /// The parameters of a URL query string, decoded as browsers encode forms (`+` is a space, then percent-escapes),
 /// keeping repeated names in order.
-public struct QueryParameters: Sendable, Hashable {
+struct QueryParameters: Sendable, Hashable {
     /// Every name and value, in the order they appeared.
-    public var pairs: [(name: String, value: String)]
+    var pairs: [(name: String, value: String)]
 
     /// Parses `query` (the part after `?`, without it); malformed escapes are kept as written.
-    public init(_ query: String?) {
+    init(_ query: String?) {
         pairs = []
         guard let query, !query.isEmpty else { return }
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {
@@ -19,30 +19,30 @@ public struct QueryParameters: Sendable, Hashable {
     }
 
     /// Decodes one form-encoded component.
-    public static func decode(_ component: Substring) -> String {
+    static func decode(_ component: Substring) -> String {
         let spaced = component.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }
 
     /// The first value of `name`, `nil` when absent or empty (forms send empty fields, which mean "any").
-    public subscript(_ name: String) -> String? {
+    subscript(_ name: String) -> String? {
         guard let value = pairs.first(where: { $0.name == name })?.value else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? nil : trimmed
     }
 
     /// Every non-empty value of `name`.
-    public func all(_ name: String) -> [String] {
+    func all(_ name: String) -> [String] {
         pairs.filter { $0.name == name && !$0.value.isEmpty }.map(\.value)
     }
 
     /// Equal when the same names carry the same values in the same order.
-    public static func == (lhs: QueryParameters, rhs: QueryParameters) -> Bool {
+    static func == (lhs: QueryParameters, rhs: QueryParameters) -> Bool {
         lhs.pairs.map(\.name) == rhs.pairs.map(\.name) && lhs.pairs.map(\.value) == rhs.pairs.map(\.value)
     }
 
     /// Hashes every name and value in order, consistently with `==`.
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         for pair in pairs {
             hasher.combine(pair.name)
             hasher.combine(pair.value)
@@ -51,37 +51,37 @@ public struct QueryParameters: Sendable, Hashable {
 }
 
 /// Percent-encoding of text for a URL's path segments and query values.
-public enum URLComponentEncoding {
+enum URLComponentEncoding {
     private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
     /// `text` with everything but unreserved characters percent-encoded, `/` and `+` included.
-    public static func encode(_ text: String) -> String {
+    static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 }
 
 /// Why a query parameter was refused; becomes a 400 answer naming the parameter.
-public struct QueryParameterError: Error, Sendable, Hashable, CustomStringConvertible {
+struct QueryParameterError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The parameter at fault.
-    public var parameter: String
+    var parameter: String
     /// What was wrong with it.
-    public var reason: String
+    var reason: String
 
     /// Creates an error for `parameter`.
-    public init(_ parameter: String, _ reason: String) {
+    init(_ parameter: String, _ reason: String) {
         self.parameter = parameter
         self.reason = reason
     }
 
     /// The message sent to the client, in Jaeger's words.
-    public var description: String { "unable to parse param '\(parameter)': \(reason)" }
+    var description: String { "unable to parse param '\(parameter)': \(reason)" }
 }
 
 /// Durations written as Go's `time.ParseDuration` reads them (`1s`, `500ms`, `1h30m`, `1.5s`, `250us`, `250µs`),
 /// which is what Jaeger's `minDuration` and `maxDuration` take; `d` for days is accepted too, for lookbacks.
-public enum GoDuration {
+enum GoDuration {
     /// The duration in nanoseconds, or `nil` when `text` is not a duration (or overflows).
-    public static func nanoseconds(_ text: String) -> UInt64? {
+    static func nanoseconds(_ text: String) -> UInt64? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         if rest.hasPrefix("+") { rest = rest.dropFirst() }
         if rest == "0" { return 0 }
@@ -105,7 +105,7 @@ public enum GoDuration {
     ]
 
     /// A short display form: `850µs`, `12.3ms`, `1.25s`, `2m5s`.
-    public static func format(nanoseconds: UInt64) -> String {
+    static func format(nanoseconds: UInt64) -> String {
         let value = Double(nanoseconds)
         switch nanoseconds {
         case ..<1_000: return "\(nanoseconds)ns"

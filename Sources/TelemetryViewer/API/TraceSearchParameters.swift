@@ -8,14 +8,24 @@ import Telemetry
 /// takes), `minDuration` / `maxDuration` as Go durations, `start` / `end` in Unix microseconds, `lookback` (a
 /// duration before `end` or now, used when `start` is absent), `limit`, and `traceID` (repeatable) to fetch given
 /// traces. Unlike Jaeger, `service` is optional: without it every service is searched.
-public struct TraceSearchParameters: Sendable, Hashable {
+///
+/// As in Jaeger's query service, a search without `start` looks back ``defaultLookback`` (two days) from now, and
+/// `limit=0` (or none) means the default limit. `lookback` is this viewer's own parameter (Jaeger UI computes
+/// `start` from its lookback itself), so the default applies only when neither `start` nor `lookback` is given.
+/// `limit` is capped at ``maximumLimit``, the largest Jaeger UI offers.
+struct TraceSearchParameters: Sendable, Hashable {
     /// The search for the store.
-    public var query: TraceQuery
+    var query: TraceQuery
     /// Traces asked for by id; when not empty, the other conditions are ignored, as in Jaeger.
-    public var traceIDs: [TraceID]
+    var traceIDs: [TraceID]
+
+    /// How far back a search without `start` or `lookback` reaches: Jaeger's default, two days.
+    static let defaultLookback: UInt64 = 2 * 24 * 3600 * 1_000_000_000
+    /// The most traces one search returns.
+    static let maximumLimit = 1_500
 
     /// Parses `parameters`; `now` (Unix nanoseconds) anchors `lookback`. `defaultLimit` applies without `limit`.
-    public init(_ parameters: QueryParameters, now: UInt64, defaultLimit: Int = 100) throws(QueryParameterError) {
+    init(_ parameters: QueryParameters, now: UInt64, defaultLimit: Int = 100) throws(QueryParameterError) {
         var query = TraceQuery(limit: defaultLimit)
         query.service = parameters["service"]
         query.operation = parameters["operation"]
@@ -32,10 +42,13 @@ public struct TraceSearchParameters: Sendable, Hashable {
         } else if let lookback = try Self.duration(parameters, "lookback") {
             let anchor = end ?? now
             query.startTimeMinimumUnixNano = anchor - min(anchor, lookback)
+        } else {
+            query.startTimeMinimumUnixNano = now - min(now, Self.defaultLookback)
         }
+        query.limit = min(query.limit, Self.maximumLimit)
         if let limit = parameters["limit"] {
             guard let value = Int(limit), value >= 0 else { throw QueryParameterError("limit", "not a count: \(limit)") }
-            query.limit = min(value, 10_000)
+            query.limit = value == 0 ? min(defaultLimit, Self.maximumLimit) : min(value, Self.maximumLimit)
         }
         self.query = query
         var traceIDs: [TraceID] = []
@@ -47,14 +60,14 @@ public struct TraceSearchParameters: Sendable, Hashable {
     }
 
     /// A trace id as Jaeger accepts it: up to 32 hex digits, either case, shorter ones left-padded with zeros.
-    public static func traceID(_ text: String) -> TraceID? {
+    static func traceID(_ text: String) -> TraceID? {
         let lower = text.lowercased()
         guard !lower.isEmpty, lower.count <= 32, lower.allSatisfy(\.isHexDigit) else { return nil }
         return TraceID(hexString: String(repeating: "0", count: 32 - lower.count) + lower)
     }
 
     /// A span id: up to 16 hex digits, either case.
-    public static func spanID(_ text: String) -> SpanID? {
+    static func spanID(_ text: String) -> SpanID? {
         let lower = text.lowercased()
         guard !lower.isEmpty, lower.count <= 16, lower.allSatisfy(\.isHexDigit) else { return nil }
         return SpanID(hexString: String(repeating: "0", count: 16 - lower.count) + lower)

@@ -13,7 +13,7 @@ import Telemetry
 ///   the metric's natural one (rate for counters, p95 for histograms), the range to the last hour in 60 steps.
 /// - `GET /api/v1/logs?service=&severity=&q=&start=&end=&lookback=&traceID=&spanID=&limit=`: log records,
 ///   newest first; `severity` is a minimum, as a number or a name (`info`, `warn`, `error`...).
-struct ViewerDataAPI: Sendable {
+struct ViewerDataAPI: APIRoutes, Sendable {
     let store: TelemetryStore
     let now: WallClock
     let logger: Logger
@@ -63,7 +63,7 @@ struct ViewerDataAPI: Sendable {
                 } else {
                     let series = try await store.metricSeries(name: metric)
                     let monotonic = series.contains { $0.isMonotonic }
-                    statistic = MetricStatistic.applicable(to: descriptor.kind, isMonotonic: monotonic)[0]
+                    statistic = MetricStatistic.applicable(to: descriptor.kind, isMonotonic: monotonic).first ?? .value
                 }
                 let query = MetricChartQuery(metric: metric, statistics: [statistic], service: parameters["service"], range: range)
                 let (_, lines) = try await query.evaluate(on: store)
@@ -131,21 +131,12 @@ struct ViewerDataAPI: Sendable {
             ("spanID", record.spanID.isValid ? .string(record.spanID.hexString) : .null),
         ])
     }
-
-    private func answer(_ body: () async throws -> APIAnswer) async throws -> Response {
-        do {
-            return try await body().response
-        } catch {
-            logger.error("query failed", metadata: ["error": "\(error)"])
-            return APIResponse.error(.internalServerError, "the query failed: \(error)")
-        }
-    }
 }
 
 /// Names for metric kinds and temporalities, as OTLP's JSON spells the data fields.
-public enum MetricKindText {
+enum MetricKindText {
     /// `gauge`, `sum`, `histogram`, `exponentialHistogram` or `summary`.
-    public static func name(_ kind: MetricKind) -> String {
+    static func name(_ kind: MetricKind) -> String {
         switch kind {
         case .gauge: "gauge"
         case .sum: "sum"
@@ -156,7 +147,7 @@ public enum MetricKindText {
     }
 
     /// `delta`, `cumulative` or `unspecified`.
-    public static func temporality(_ temporality: ReceivedMetric.Temporality) -> String {
+    static func temporality(_ temporality: ReceivedMetric.Temporality) -> String {
         switch temporality {
         case .unspecified: "unspecified"
         case .delta: "delta"
@@ -166,14 +157,14 @@ public enum MetricKindText {
 }
 
 /// A time range from `start` / `end` (Unix microseconds) or `lookback` (a duration before `end`, else now).
-public struct TimeWindow: Sendable, Hashable {
+struct TimeWindow: Sendable, Hashable {
     /// Start, Unix nanoseconds.
-    public var startUnixNano: UInt64
+    var startUnixNano: UInt64
     /// End, Unix nanoseconds.
-    public var endUnixNano: UInt64
+    var endUnixNano: UInt64
 
     /// Reads the window from `parameters`; without any, it is the `defaultLookback` nanoseconds before `now`.
-    public init(_ parameters: QueryParameters, now: UInt64, defaultLookback: UInt64) throws(QueryParameterError) {
+    init(_ parameters: QueryParameters, now: UInt64, defaultLookback: UInt64) throws(QueryParameterError) {
         let end = try TraceSearchParameters.microseconds(parameters, "end") ?? now
         if let start = try TraceSearchParameters.microseconds(parameters, "start") {
             startUnixNano = start
@@ -186,7 +177,7 @@ public struct TimeWindow: Sendable, Hashable {
     }
 
     /// The window cut by `step` (a Go duration), or into 60 steps without one; at most 2,000 steps.
-    public func steps(_ parameters: QueryParameters) throws(QueryParameterError) -> StepRange {
+    func steps(_ parameters: QueryParameters) throws(QueryParameterError) -> StepRange {
         let span = endUnixNano - startUnixNano
         var step = try TraceSearchParameters.duration(parameters, "step") ?? max(1, span / 60)
         step = max(step, span / 2_000, 1)
@@ -195,16 +186,16 @@ public struct TimeWindow: Sendable, Hashable {
 }
 
 /// A log search as `/api/v1/logs` and the logs page take it.
-public struct LogSearchParameters: Sendable, Hashable {
+struct LogSearchParameters: Sendable, Hashable {
     /// The search for the store, when not by trace.
-    public var query: LogQuery
+    var query: LogQuery
     /// When set, the logs of this trace (and span) instead, oldest first.
-    public var traceID: TraceID?
+    var traceID: TraceID?
     /// Narrows a trace's logs to one span.
-    public var spanID: SpanID?
+    var spanID: SpanID?
 
     /// Reads `service`, `severity`, `q`, `start` / `end` / `lookback`, `traceID`, `spanID` and `limit` (default 100).
-    public init(_ parameters: QueryParameters, now: UInt64) throws(QueryParameterError) {
+    init(_ parameters: QueryParameters, now: UInt64) throws(QueryParameterError) {
         var query = LogQuery(service: parameters["service"], text: parameters["q"], limit: 100)
         if let severity = parameters["severity"] {
             guard let number = Self.severity(severity) else {
@@ -233,15 +224,15 @@ public struct LogSearchParameters: Sendable, Hashable {
     }
 
     /// The records found.
-    public func run(on store: TelemetryStore) async throws -> [ReceivedLogRecord] {
+    func run(on store: TelemetryStore) async throws -> [ReceivedLogRecord] {
         if let traceID {
-            return Array(try await store.logs(traceID: traceID, spanID: spanID).prefix(query.limit))
+            return try await store.logs(traceID: traceID, spanID: spanID, limit: query.limit)
         }
         return try await store.searchLogs(query)
     }
 
     /// The lowest `SeverityNumber` of a severity name, or the number itself.
-    public static func severity(_ text: String) -> Int32? {
+    static func severity(_ text: String) -> Int32? {
         if let number = Int32(text), (0...24).contains(number) { return number }
         switch text.lowercased() {
         case "trace": return 1

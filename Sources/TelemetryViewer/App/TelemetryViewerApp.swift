@@ -60,9 +60,10 @@ public final class TelemetryViewerApp: Sendable {
             self.store = store
         }
 
-        /// Whether `host` is reachable from this machine only.
+        /// Whether `host` is reachable from this machine only: `localhost`, an IPv4 literal in 127.0.0.0/8 or the
+        /// IPv6 loopback. A name such as `127.example.com` is not: it resolves to whatever DNS says.
         public var isLoopbackOnly: Bool {
-            ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+            LoopbackHost.isLoopback(host)
         }
     }
 
@@ -147,15 +148,15 @@ public final class TelemetryViewerApp: Sendable {
         )
         grpcReceiver = OTLPGRPCReceiver(configuration: .init(host: configuration.host, port: configuration.grpcPort), sink: store, logger: logger)
         httpReceiver = OTLPHTTPReceiver(configuration: .init(host: configuration.host, port: configuration.httpPort), sink: store, logger: logger)
-        // Reverse order on shutdown: receivers first, then the web server, the store last.
+        // Reverse order on shutdown: receivers first, then the web server, the store last. Any service ending, by
+        // failure (a port in use) or otherwise, shuts the group down gracefully rather than cancelling it, so the
+        // store still writes what it acknowledged after the receivers stop.
+        let services: [any Service] = [store, webServer, grpcReceiver, httpReceiver]
         group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: store),
-                    .init(service: webServer),
-                    .init(service: grpcReceiver),
-                    .init(service: httpReceiver),
-                ],
+                services: services.map {
+                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
                 gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [],
                 logger: logger
             )

@@ -45,6 +45,7 @@ public final class ViewerWebServer: Service, Sendable {
     /// The routes of the API and the UI, for serving elsewhere or testing without a socket.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: NoSniffMiddleware())
         JaegerAPI(store: store, now: now, logger: logger).register(on: router)
         ViewerDataAPI(store: store, now: now, logger: logger).register(on: router)
         WebUI(store: store, now: now, logger: logger).register(on: router)

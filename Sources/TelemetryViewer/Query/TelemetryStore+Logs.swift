@@ -60,8 +60,9 @@ extension TelemetryStore {
         }
     }
 
-    /// The log records of `traceID` (only those of `spanID` when given), oldest first.
-    public func logs(traceID: TraceID, spanID: SpanID? = nil) async throws -> [ReceivedLogRecord] {
+    /// The log records of `traceID` (only those of `spanID` when given), oldest first; at most `limit` when given,
+    /// so that a trace with very many logs is not read whole.
+    public func logs(traceID: TraceID, spanID: SpanID? = nil, limit: Int? = nil) async throws -> [ReceivedLogRecord] {
         var sql = "SELECT \(Self.logColumns) FROM logs WHERE trace_id = ?"
         var values: [(any DatabaseValueConvertible)?] = [Data(traceID.storedBytes)]
         if let spanID {
@@ -69,6 +70,10 @@ extension TelemetryStore {
             values.append(Int64(stored: spanID.value))
         }
         sql += " ORDER BY time_ns, id"
+        if let limit {
+            sql += " LIMIT ?"
+            values.append(max(0, limit))
+        }
         let arguments = StatementArguments(values)
         let statement = sql
         return try await database.read { db in

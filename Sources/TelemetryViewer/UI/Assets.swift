@@ -1,5 +1,11 @@
-/// The stylesheet and script embedded in every page: small, dependency-free, nothing fetched from elsewhere.
+/// The stylesheet and script of every page: small, dependency-free, served from this server under fixed paths so
+/// that the Content-Security-Policy can forbid inline script.
 enum Assets {
+    /// Where pages load the stylesheet from.
+    static let cssPath = "/assets/viewer.css"
+    /// Where pages load the script from.
+    static let scriptPath = "/assets/viewer.js"
+
     static let css = """
         :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#f6f8fa;--accent:#0969da;--err:#cf222e;--ok:#1a7f37;--warn:#9a6700}
         *{box-sizing:border-box}
@@ -64,11 +70,21 @@ enum Assets {
         svg.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}
         """
 
-    /// Opens the span a link points at (`#span-…`) and marks it; everything else works without script.
+    /// Opens the span a link points at (`#span-…`) and marks it; everything else works without script. The expand
+    /// and collapse buttons are rendered hidden and shown once wired, so they never appear dead. They are wired first, and a fragment that is not valid percent-encoding (`#%E0`) is ignored rather than thrown,
+    /// so a hostile link cannot leave them dead.
     static let script = """
         (function(){
+          document.querySelectorAll('[data-toggle-all]').forEach(function(b){
+            b.addEventListener('click',function(){
+              var open=b.getAttribute('data-toggle-all')==='open';
+              document.querySelectorAll('details.span').forEach(function(d){d.open=open});
+            });
+            b.hidden=false;
+          });
           function openTarget(){
-            var id=decodeURIComponent(location.hash.slice(1));
+            var id;
+            try{id=decodeURIComponent(location.hash.slice(1));}catch(e){return;}
             if(!id)return;
             var el=document.getElementById(id);
             if(!el)return;
@@ -78,12 +94,6 @@ enum Assets {
           }
           window.addEventListener('hashchange',openTarget);
           openTarget();
-          document.querySelectorAll('[data-toggle-all]').forEach(function(b){
-            b.addEventListener('click',function(){
-              var open=b.getAttribute('data-toggle-all')==='open';
-              document.querySelectorAll('details.span').forEach(function(d){d.open=open});
-            });
-          });
         })();
         """
 }

@@ -2,10 +2,10 @@
 ///
 /// Pages are plain string concatenation on purpose: no template engine to trust, and the one rule is visible at
 /// every call site. `escape` serves text and double-quoted attribute values alike.
-public enum HTML {
+enum HTML {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe as element text and as a
     /// quoted attribute value.
-    public static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
@@ -23,7 +23,7 @@ public enum HTML {
     }
 
     /// A link to a viewer path with query parameters, encoded and escaped for an `href`.
-    public static func href(_ path: String, _ parameters: [(String, String?)] = []) -> String {
+    static func href(_ path: String, _ parameters: [(String, String?)] = []) -> String {
         let query = parameters.compactMap { name, value -> String? in
             guard let value, !value.isEmpty else { return nil }
             return "\(URLComponentEncoding.encode(name))=\(URLComponentEncoding.encode(value))"
@@ -32,7 +32,7 @@ public enum HTML {
     }
 
     /// A path segment for a value (a service, a metric name), percent-encoded so `/` and `?` stay inside it.
-    public static func segment(_ value: String) -> String {
+    static func segment(_ value: String) -> String {
         URLComponentEncoding.encode(value)
     }
 

@@ -1,4 +1,4 @@
-/// The frame every page shares: a nav bar, the page's title and the embedded stylesheet and script.
+/// The frame every page shares: a nav bar, the page's title and the viewer's own stylesheet and script.
 enum Layout {
     /// The nav bar's sections, with the path prefix that marks each active.
     enum Section: String, CaseIterable {
@@ -30,7 +30,7 @@ enum Layout {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(HTML.escape(title)) · Telemetry Viewer</title>
-            <style>\(Assets.css)</style>
+            <link rel="stylesheet" href="\(Assets.cssPath)">
             </head>
             <body>
             <header class="nav"><a class="brand" href="/">Telemetry Viewer</a><nav>\(links)</nav></header>
@@ -38,7 +38,7 @@ enum Layout {
             <h1>\(HTML.escape(title))</h1>
             \(body)
             </main>
-            <script>\(Assets.script)</script>
+            <script src="\(Assets.scriptPath)"></script>
             </body>
             </html>
             """

@@ -2,13 +2,30 @@ import Telemetry
 
 /// `/trace/{id}`: the trace as a waterfall (one row per span, indented by depth, a bar placed by start and
 /// duration), each span's details on click, and the trace's logs, each linked to its span and back.
+///
+/// A page shows at most ``spanLimit`` spans and ``logLimit`` logs, and says so when it cut: a browser cannot lay out
+/// a waterfall of a million rows, and the JSON API still has the whole trace.
 struct TracePage {
+    /// The most spans one page renders.
+    static let spanLimit = 5_000
+    /// The most logs one page renders; the page asks the store for one more to learn whether there are more.
+    static let logLimit = 1_000
+
     var trace: StoredTrace
+    /// The trace's logs, oldest first; those past ``logLimit`` are not shown.
     var logs: [ReceivedLogRecord]
+    private let logsCut: Bool
+
+    init(trace: StoredTrace, logs: [ReceivedLogRecord]) {
+        self.trace = trace
+        self.logsCut = logs.count > Self.logLimit
+        self.logs = Array(logs.prefix(Self.logLimit))
+    }
 
     func render() -> String {
         let facts = TraceFacts(trace)
-        let rows = Waterfall(trace)
+        let waterfall = Waterfall(trace)
+        let rows = waterfall.prefix(Self.spanLimit)
         let serviceColours = Dictionary(uniqueKeysWithValues: facts.services.enumerated().map { ($1, $0 % 6) })
         let logsBySpan = Dictionary(grouping: logs.indices, by: { logs[$0].spanID })
         let total = max(facts.duration, 1)
@@ -16,25 +33,35 @@ struct TracePage {
             <div class="summary"><span>Trace <b class="mono">\(trace.traceID.hexString)</b></span>
             <span>Started <b>\(Formatting.time(facts.start))</b></span><span>Duration <b>\(GoDuration.format(nanoseconds: facts.duration))</b></span>
             <span>Services <b>\(facts.services.count)</b></span><span>Spans <b>\(trace.spans.count)</b></span>
-            <span>Errors <b>\(facts.errorCount)</b></span><span>Logs <b><a href="#logs">\(logs.count)</a></b></span>
+            <span>Errors <b>\(facts.errorCount)</b></span><span>Logs <b><a href="#logs">\(logs.count)\(logsCut ? "+" : "")</a></b></span>
             <span><a href="/api/traces/\(trace.traceID.hexString)">JSON</a></span>
-            <span><button class="plain" type="button" data-toggle-all="open">Expand all</button>
-            <button class="plain" type="button" data-toggle-all="close">Collapse all</button></span></div>
+            <span><button class="plain" type="button" data-toggle-all="open" hidden>Expand all</button>
+            <button class="plain" type="button" data-toggle-all="close" hidden>Collapse all</button></span></div>
             """
-        let ticks: String = (0...4).map { (step: Int) -> String in "<span>\(GoDuration.format(nanoseconds: total * UInt64(step) / 4))</span>" }.joined()
+        let ticks: String = (0...4).map { (step: Int) -> String in "<span>\(GoDuration.format(nanoseconds: Self.quarter(total, step)))</span>" }.joined()
         let spanRows = rows.map { (row) -> String in
             spanRow(row, traceStart: facts.start, total: total, colour: serviceColours[row.span.resource.serviceName] ?? 0,
                     logIndices: logsBySpan[row.span.spanID] ?? [])
         }.joined(separator: "\n")
-        let waterfall = """
+        let cutNotice = waterfall.count > rows.count
+            ? "<p class=\"empty cut\">Showing the first \(rows.count) of \(waterfall.count) spans: the page stops there. "
+                + "<a href=\"/api/traces/\(trace.traceID.hexString)\">The JSON</a> has them all.</p>"
+            : ""
+        let waterfallHTML = """
             <div class="waterfall"><div class="wf-head"><div>Service · operation</div><div class="ticks">\(ticks)</div></div>
             \(spanRows)</div>
             """
         return Layout.page(
             title: "\(facts.rootService): \(facts.rootName)",
             section: .search,
-            body: header + waterfall + logSection(traceStart: facts.start)
+            body: header + waterfallHTML + cutNotice + logSection(traceStart: facts.start)
         )
+    }
+
+    /// `total × step / 4` without overflowing: a sender may claim a trace of up to 2^64 − 1 ns.
+    static func quarter(_ total: UInt64, _ step: Int) -> UInt64 {
+        let step = UInt64(max(0, min(step, 4)))
+        return total / 4 * step + total % 4 * step / 4
     }
 
     private func spanRow(_ row: Waterfall.Row, traceStart: UInt64, total: UInt64, colour: Int, logIndices: [Int]) -> String {
@@ -133,9 +160,13 @@ struct TracePage {
 
     private func logSection(traceStart: UInt64) -> String {
         let heading = """
-            <h2 id="logs">Logs <span class="muted">(\(logs.count))</span> · <a href="/logs?traceID=\(trace.traceID.hexString)">open in log search</a></h2>
+            <h2 id="logs">Logs <span class="muted">(\(logs.count)\(logsCut ? "+" : ""))</span> · <a href="/logs?traceID=\(trace.traceID.hexString)">open in log search</a></h2>
             """
         guard !logs.isEmpty else { return heading + Layout.empty("No logs recorded in this trace.") }
+        let cutNotice = logsCut
+            ? "<p class=\"empty cut\">Showing the first \(logs.count) logs of this trace: "
+                + "<a href=\"/logs?traceID=\(trace.traceID.hexString)&amp;limit=10000\">log search</a> shows more.</p>"
+            : ""
         let rows = logs.enumerated().map { (index, record) -> String in
             let spanLink = record.spanID.isValid
                 ? "<a class=\"span-link\" href=\"#span-\(record.spanID.hexString)\">\(record.spanID.hexString)</a>" : ""
@@ -145,7 +176,7 @@ struct TracePage {
                 <td class="mono">\(spanLink)</td><td class="body">\(HTML.escape(TelemetryValueText.display(record.body)))</td></tr>
                 """
         }.joined(separator: "\n")
-        return heading + "<table class=\"logs\"><thead><tr><th>Time</th><th>Severity</th><th>Span</th><th>Body</th></tr></thead><tbody>\(rows)</tbody></table>"
+        return heading + cutNotice + "<table class=\"logs\"><thead><tr><th>Time</th><th>Severity</th><th>Span</th><th>Body</th></tr></thead><tbody>\(rows)</tbody></table>"
     }
 }
 

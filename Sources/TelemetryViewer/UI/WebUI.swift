@@ -15,6 +15,8 @@ struct WebUI: Sendable {
     let logger: Logger
 
     func register(on router: Router<BasicRequestContext>) {
+        router.get(RouterPath(Assets.cssPath)) { _, _ in PageAnswer.asset(Assets.css, contentType: "text/css; charset=utf-8") }
+        router.get(RouterPath(Assets.scriptPath)) { _, _ in PageAnswer.asset(Assets.script, contentType: "text/javascript; charset=utf-8") }
         router.get("/") { request, _ in
             try await page {
                 let lookback = request.queryParameters["lookback"] ?? "1h"
@@ -57,7 +59,7 @@ struct WebUI: Sendable {
                 guard let trace = try await store.trace(id: id) else {
                     return .problem(.notFound, "Trace \(id.hexString) is not stored (or retention removed it).")
                 }
-                let logs = try await store.logs(traceID: id)
+                let logs = try await store.logs(traceID: id, limit: TracePage.logLimit + 1)
                 return .ok(TracePage(trace: trace, logs: logs).render())
             }
         }
@@ -153,14 +155,32 @@ enum PageAnswer {
         }
     }
 
+    /// Pages run only the viewer's own script file, load nothing from elsewhere and may not be framed. Style
+    /// attributes stay allowed (`style-src-attr`): bars are placed per span, and a style attribute cannot run script.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
     static func html(_ text: String, status: HTTPResponse.Status) -> Response {
         Response(
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8",
                 .cacheControl: "no-store",
-                // Pages run only their own inline script and load nothing from elsewhere.
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'",
+                .contentSecurityPolicy: contentSecurityPolicy,
+                .xContentTypeOptions: "nosniff",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    /// A fixed asset; it changes only with the binary, so browsers may keep it for a while.
+    static func asset(_ text: String, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType,
+                .cacheControl: "max-age=300",
                 .xContentTypeOptions: "nosniff",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text))
