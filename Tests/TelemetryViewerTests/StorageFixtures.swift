@@ -123,3 +123,15 @@ enum StorageFixtures {
         statusMessage: "it failed"
     )
 }
+
+extension ReceivedSpan {
+    /// This span, moved to another trace and start time.
+    func with(start: UInt64, trace: UInt64) -> ReceivedSpan {
+        var span = self
+        let duration = span.durationNanoseconds
+        span.startTimeUnixNano = start
+        span.endTimeUnixNano = start + duration
+        span.traceID = StorageFixtures.traceID(trace)
+        return span
+    }
+}

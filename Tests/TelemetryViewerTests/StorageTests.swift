@@ -310,6 +310,51 @@ import Testing
         await store.close()
     }
 
+    @Test func retentionDeletesResourcesAndScopesNothingUsesAnyMore() async throws {
+        let directory = try TemporaryDirectory()
+        let configuration = StoreConfiguration(maximumAge: .seconds(3600), maximumSizeBytes: nil)
+        let old = F.base
+        let recent = F.base + 7200 * F.second
+        // Five old processes, each with a resource and a scope of its own, as a new service.instance.id per start
+        // gives; and one recent span.
+        var spans = (1...5).map { index -> ReceivedSpan in
+            var span = F.span(
+                service: "gone", trace: UInt64(index), id: UInt64(index), start: old,
+                resourceAttributes: [KeyValue("service.instance.id", .string("instance-\(index)"))])
+            span.scope = ReceivedScope(name: "scope-\(index)")
+            return span
+        }
+        spans.append(F.span(service: "kept", trace: 9, id: 9, start: recent))
+        let store = try TelemetryStore(path: directory.databasePath, configuration: configuration)
+        try await store.submit(ReceivedBatch(spans: spans))
+        await store.flush()
+        #expect(try await store.enforceRetention(now: recent + 60 * F.second) == 5)
+        // A resource and a scope retention deleted come back when they are used again: the writer forgot their ids.
+        try await store.submit(ReceivedBatch(spans: [spans[0].with(start: recent, trace: 10)]))
+        await store.flush()
+        await store.close()
+
+        let database = try DatabaseQueue(path: directory.databasePath)
+        let (resources, scopes, orphans) = try await database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM resources") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM scopes") ?? -1,
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM spans WHERE resource_id NOT IN (SELECT id FROM resources) OR scope_id NOT IN (SELECT id FROM scopes)"
+                ) ?? -1
+            )
+        }
+        #expect(resources == 2)
+        #expect(scopes == 2)
+        #expect(orphans == 0)
+        let reopened = try TelemetryStore(path: directory.databasePath, configuration: configuration)
+        let trace = try #require(try await reopened.trace(id: F.traceID(10)))
+        #expect(trace.spans.first?.resource.attributes[key: "service.instance.id"] == .string("instance-1"))
+        #expect(trace.spans.first?.scope.name == "scope-1")
+        await reopened.close()
+    }
+
     @Test func retentionBySizeDeletesTheOldestUntilTheFileIsSmallEnough() async throws {
         let directory = try TemporaryDirectory()
         let limit: Int64 = 1 << 20

@@ -90,7 +90,11 @@ struct Retention {
         return deleted
     }
 
-    /// Removes operations and series left without data, and returns free pages to the file system.
+    /// Removes operations, series, resources and scopes left without data, and returns free pages to the file system.
+    ///
+    /// Resources and scopes go too: a new `service.instance.id` per process start (or a sender rotating resource
+    /// attributes) would otherwise grow them without bound, and past the size limit. Each `NOT IN` list is built once
+    /// per statement, one scan of each table's id column.
     private func tidy() async throws {
         try await database.write { db in
             try db.execute(
@@ -99,10 +103,16 @@ struct Retention {
                         (SELECT 1 FROM spans WHERE spans.service = operations.service AND spans.name = operations.name);
                     DELETE FROM metric_series WHERE NOT EXISTS
                         (SELECT 1 FROM metric_points WHERE metric_points.series_id = metric_series.id);
+                    DELETE FROM resources WHERE id NOT IN
+                        (SELECT resource_id FROM spans UNION SELECT resource_id FROM logs
+                         UNION SELECT resource_id FROM metric_series);
+                    DELETE FROM scopes WHERE id NOT IN
+                        (SELECT scope_id FROM spans UNION SELECT scope_id FROM logs
+                         UNION SELECT scope_id FROM metric_series);
                     """
             )
-            rowWriter.forgetOperations()
-            rowWriter.forgetSeries()
+            // Ids of deleted rows may be given out again: the writer must look every one up afresh.
+            rowWriter.forgetAll()
         }
         try await database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA incremental_vacuum")

@@ -35,6 +35,12 @@ final class RowWriter: Sendable {
         }
     }
 
+    /// Forgets every id: after a transaction that failed at its commit (a full disk shows there), whose rows were rolled
+    /// back after ``write(_:in:)`` returned, and after retention deleted resources and scopes.
+    func forgetAll() {
+        caches.withLock { $0 = Caches() }
+    }
+
     /// Retention deleted operations whose spans are gone.
     func forgetOperations() {
         caches.withLock { $0.operations = [] }

@@ -94,6 +94,9 @@ public final class TelemetryStore: BatchSink, Service {
                 try await database.write { db in try writer.write(batches, in: db) }
                 queue.finished(written: count, failed: 0)
             } catch {
+                // The transaction rolled back, possibly at its commit, after the writer had cached the ids of rows it
+                // inserted: none of them can be trusted now.
+                writer.forgetAll()
                 logger.error("telemetry could not be written", metadata: ["items": "\(count)", "error": "\(error)"])
                 queue.finished(written: 0, failed: count)
             }
