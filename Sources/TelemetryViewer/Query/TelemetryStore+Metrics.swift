@@ -91,44 +91,62 @@ extension TelemetryStore {
     }
 
     /// The `quantile` (0...1, e.g. 0.95) of a histogram in each step of `range`, from the bucket counts the points
-    /// in that step added, merged over `seriesIDs` that share the first series' bounds. Exponential histograms
-    /// are read through their positive buckets. Steps without observations are left out.
+    /// in that step added, merged over `seriesIDs`. Explicit-bucket series merge when they share the first
+    /// series' bounds. Exponential series are differenced and merged in bucket-index space at the coarsest scale
+    /// among them, so rescaling SDKs and series of different scales combine; negative and zero buckets count.
+    /// A step takes the kind (explicit or exponential) of the first series with points in it. Steps without
+    /// observations are left out.
     public func histogramQuantile(_ quantile: Double, seriesIDs: [Int64], range: StepRange) async throws -> [MetricSample] {
         let steps = StepGrid(range)
         return try await database.read { db in
             var references = StoredReferences()
-            var merged = [(bounds: [Double], counts: [UInt64])?](repeating: nil, count: steps.count)
+            var merged = [MergedHistogram?](repeating: nil, count: steps.count)
+            func add(_ histogram: MergedHistogram, at time: UInt64) {
+                guard let step = steps.step(containing: time) else { return }
+                guard let existing = merged[step] else {
+                    merged[step] = histogram
+                    return
+                }
+                switch (existing, histogram) {
+                case (.explicit(let bounds, let counts), .explicit(let otherBounds, let otherCounts)):
+                    // Explicit bounds carry no index space to align by, so differently bounded series are skipped.
+                    guard bounds == otherBounds else { return }
+                    merged[step] = .explicit(bounds: bounds, counts: zip(counts, otherCounts).map { $0 &+ $1 })
+                case (.exponential(let buckets), .exponential(let other)):
+                    merged[step] = .exponential(buckets.adding(other))
+                default:
+                    return
+                }
+            }
             for seriesID in seriesIDs {
                 guard
                     let row = try Row.fetchOne(db, sql: "SELECT \(Self.seriesColumns) FROM metric_series WHERE id = ?", arguments: [seriesID])
                 else { continue }
                 let series = try Self.series(row, db, &references)
                 let data = try Self.points(of: series, from: range.startUnixNano, to: range.endUnixNano, previous: true, db)
-                let histograms: [ReceivedMetric.HistogramPoint]
                 switch data {
-                case .histogram(let points, _): histograms = points
-                case .exponentialHistogram(let points, _): histograms = points.map(MetricMath.explicit)
-                default: continue
-                }
-                let increases = MetricMath.bucketIncreases(
-                    of: histograms,
-                    temporality: series.temporality,
-                    rangeStart: range.startUnixNano
-                )
-                for increase in increases {
-                    guard let step = steps.step(containing: increase.time) else { continue }
-                    if let existing = merged[step] {
-                        guard existing.bounds == increase.bounds else { continue }
-                        merged[step] = (existing.bounds, zip(existing.counts, increase.counts).map { $0 &+ $1 })
-                    } else {
-                        merged[step] = (increase.bounds, increase.counts)
+                case .histogram(let points, _):
+                    let increases = MetricMath.bucketIncreases(of: points, temporality: series.temporality, rangeStart: range.startUnixNano)
+                    for increase in increases {
+                        add(.explicit(bounds: increase.bounds, counts: increase.counts), at: increase.time)
                     }
+                case .exponentialHistogram(let points, _):
+                    let increases = MetricMath.exponentialIncreases(of: points, temporality: series.temporality, rangeStart: range.startUnixNano)
+                    for increase in increases {
+                        add(.exponential(increase.buckets), at: increase.time)
+                    }
+                default:
+                    continue
                 }
             }
             return merged.enumerated().compactMap { step, histogram in
-                guard let histogram, let value = MetricMath.quantile(quantile, bounds: histogram.bounds, counts: histogram.counts)
-                else { return nil }
-                return MetricSample(timeUnixNano: steps.end(of: step), value: value)
+                let value: Double?
+                switch histogram {
+                case .explicit(let bounds, let counts): value = MetricMath.quantile(quantile, bounds: bounds, counts: counts)
+                case .exponential(let buckets): value = buckets.quantile(quantile)
+                case nil: value = nil
+                }
+                return value.map { MetricSample(timeUnixNano: steps.end(of: step), value: $0) }
             }
         }
     }
@@ -210,4 +228,11 @@ extension TelemetryStore {
             return .summary(try decode(PointPayload.readSummary))
         }
     }
+}
+
+/// One step's histogram while series are merged into it: explicit buckets, or exponential ones kept in
+/// bucket-index space until the quantile is read.
+private enum MergedHistogram {
+    case explicit(bounds: [Double], counts: [UInt64])
+    case exponential(ExponentialBuckets)
 }
