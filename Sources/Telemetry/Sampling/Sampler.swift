@@ -24,7 +24,15 @@ public struct SamplingParameters: Sendable {
     /// The span's kind.
     public var kind: SpanKind
     /// The attributes known when the span starts.
-    public var attributes: SpanAttributes
+    ///
+    /// The tracer keeps them in a compact form and builds this value on each read: a sampler that looks at several
+    /// attributes should read it once into a local.
+    public var attributes: SpanAttributes {
+        get { attributeStorage.spanAttributes }
+        set { attributeStorage = SpanAttributeStorage(newValue) }
+    }
+    /// The attributes as the tracer holds them, which become `SpanAttributes` only when a sampler reads them.
+    package var attributeStorage: SpanAttributeStorage
     /// The links known when the span starts.
     public var links: [SpanData.Link]
 
@@ -43,7 +51,25 @@ public struct SamplingParameters: Sendable {
         self.traceID = traceID
         self.name = name
         self.kind = kind
-        self.attributes = attributes
+        self.attributeStorage = SpanAttributeStorage(attributes)
+        self.links = links
+    }
+
+    package init(
+        parentContext: ServiceContext,
+        parentSpanContext: SpanContext?,
+        traceID: TraceID,
+        name: String,
+        kind: SpanKind,
+        attributeStorage: SpanAttributeStorage,
+        links: [SpanData.Link]
+    ) {
+        self.parentContext = parentContext
+        self.parentSpanContext = parentSpanContext
+        self.traceID = traceID
+        self.name = name
+        self.kind = kind
+        self.attributeStorage = attributeStorage
         self.links = links
     }
 

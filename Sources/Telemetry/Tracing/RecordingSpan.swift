@@ -22,7 +22,7 @@ public final class RecordingSpan: Sendable {
 
     struct State: Sendable {
         var name: String
-        var attributes: SpanAttributes
+        var attributes: SpanAttributeStorage
         var droppedAttributes = 0
         var events: [SpanData.Event] = []
         var droppedEvents = 0
@@ -50,7 +50,7 @@ public final class RecordingSpan: Sendable {
         parentIsRemote: Bool,
         kind: SpanKind,
         startTime: UInt64,
-        attributes: SpanAttributes,
+        attributes: SpanAttributeStorage,
         links: [SpanData.Link],
         tracer: TracerState
     ) {
@@ -94,10 +94,9 @@ public final class RecordingSpan: Sendable {
                 state.attributes.set(key, value: nil)
                 return
             }
-            if state.attributes.count >= limits.attributeCountLimit, state.attributes.get(key) == nil {
+            if state.attributes.count >= limits.attributeCountLimit, !state.attributes.contains(key) {
                 state.droppedAttributes += 1
             } else {
-                state.attributes.reserveInitialCapacity()
                 state.attributes.set(key, value: value)
             }
         }
@@ -111,15 +110,15 @@ public final class RecordingSpan: Sendable {
     /// `attributes.merge(…)`) that starts more than 16 keys below the limit and adds more than 16 keys at once may
     /// drop existing keys too; use the setter or ``setAttribute(_:_:)`` for such bulk changes.
     public var attributes: SpanAttributes {
-        get { state.withLock { $0.attributes } }
+        get { state.withLock { $0.attributes }.spanAttributes }
         set {
-            var newValue = newValue
+            var newValue = SpanAttributeStorage(newValue)
             let limits = tracer.provider.limits
             newValue.truncateStrings(to: limits.attributeValueLengthLimit)
             state.withLock { state in
                 guard !state.isEnding else { return }
                 let existing = state.attributes
-                state.droppedAttributes += newValue.trim(toCount: limits.attributeCountLimit) { existing.get($0) == nil }
+                state.droppedAttributes += newValue.trim(toCount: limits.attributeCountLimit) { !existing.contains($0) }
                 state.attributes = newValue
             }
         }
@@ -150,9 +149,7 @@ public final class RecordingSpan: Sendable {
     func takeAttributes() -> TakenAttributes {
         state.withLock { state in
             guard !state.isEnding else { return .ended }
-            var taken = SpanAttributes()
-            swap(&taken, &state.attributes)
-            taken.reserveInitialCapacity()
+            let taken = state.attributes.takeTable()
             state.attributeWriters += 1
             let count = taken.count
             if count > 0, count >= tracer.provider.limits.attributeCountLimit - Self.keyTrackingMargin,
@@ -177,13 +174,14 @@ public final class RecordingSpan: Sendable {
                     if attributes.get(key) == nil { attributes.set(key, value: value) }
                 }
             }
-            if attributes.count > limits.attributeCountLimit {
+            var restored = SpanAttributeStorage(attributes)
+            if restored.count > limits.attributeCountLimit {
                 let existing = state.keysBeforeChange
-                state.droppedAttributes += attributes.trim(toCount: limits.attributeCountLimit) {
+                state.droppedAttributes += restored.trim(toCount: limits.attributeCountLimit) {
                     !(existing?.contains($0) ?? false)
                 }
             }
-            state.attributes = attributes
+            state.attributes = restored
             state.attributeWriters -= 1
             guard state.attributeWriters == 0 else { return false }
             state.keysBeforeChange = nil
@@ -290,7 +288,7 @@ public final class RecordingSpan: Sendable {
             parentIsRemote: parentIsRemote,
             startTime: startTime,
             endTime: state.endTime ?? 0,
-            attributes: state.attributes,
+            attributeStorage: state.attributes,
             droppedAttributeCount: state.droppedAttributes,
             events: state.events,
             droppedEventCount: state.droppedEvents,
@@ -314,17 +312,5 @@ extension RecordingSpan.State {
         link.droppedAttributeCount += link.attributes.trim(toCount: limits.attributePerLinkCountLimit)
         link.attributes.truncateStrings(to: limits.attributeValueLengthLimit)
         links.append(link)
-    }
-}
-
-extension SpanAttributes {
-    /// Gives an empty attribute set room for a typical span's attributes in one allocation, instead of growing
-    /// through several as attributes are added one by one.
-    @inline(__always)
-    mutating func reserveInitialCapacity() {
-        // Dictionary(minimumCapacity:) is specialized here; SpanAttributes.reserveCapacity calls the unspecialized
-        // stdlib entry point, which looks up generic metadata on every call. Room for 6 is a table of 8 buckets, about
-        // 500 bytes; room for 8 would double it, and a queue full of ended spans is mostly these tables.
-        if isEmpty { self = SpanAttributes([String: SpanAttribute](minimumCapacity: 6)) }
     }
 }

@@ -19,7 +19,15 @@ public struct SpanData: Sendable {
     /// When the span ended, in nanoseconds since the Unix epoch; 0 while it has not ended.
     public var endTime: UInt64
     /// The span's attributes, after limits.
-    public var attributes: SpanAttributes
+    ///
+    /// The span keeps them in a compact form and builds this value on each read: an exporter that looks at several
+    /// attributes should read it once into a local.
+    public var attributes: SpanAttributes {
+        get { attributeStorage.spanAttributes }
+        set { attributeStorage = SpanAttributeStorage(newValue) }
+    }
+    /// The attributes as the span kept them, which exporters in this package read without building `attributes`.
+    package var attributeStorage: SpanAttributeStorage
     /// How many attributes the limits dropped.
     public var droppedAttributeCount: Int
     /// The span's events, oldest first.

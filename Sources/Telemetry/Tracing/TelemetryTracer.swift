@@ -32,7 +32,7 @@ public struct TelemetryTracer: Tracing.Tracer {
             parentContext: context(),
             kind: kind,
             startTime: instant().nanosecondsSinceEpoch,
-            attributes: SpanAttributes(),  // not `[:]`: the literal goes through a dictionary merge
+            attributes: SpanAttributeStorage(),
             links: [],
             isRoot: false
         )
@@ -65,9 +65,25 @@ public struct TelemetryTracer: Tracing.Tracer {
             parentContext: context,
             kind: kind,
             startTime: startTime ?? DefaultTracerClock.now.nanosecondsSinceEpoch,
-            attributes: attributes,
+            attributes: attributes.isEmpty ? SpanAttributeStorage() : SpanAttributeStorage(listing: attributes),
             links: links,
             isRoot: { if case .root = parent { return true } else { return false } }()
+        )
+    }
+
+    /// Starts a span with attributes an instrumentation of this package built as a list, which spares building a
+    /// `SpanAttributes` dictionary that the exporter would only take apart again.
+    package func startSpan(
+        _ name: String, kind: SpanKind, parentContext: ServiceContext, attributeStorage: SpanAttributeStorage
+    ) -> TelemetrySpan {
+        state.startSpan(
+            name,
+            parentContext: parentContext,
+            kind: kind,
+            startTime: DefaultTracerClock.now.nanosecondsSinceEpoch,
+            attributes: attributeStorage,
+            links: [],
+            isRoot: false
         )
     }
 

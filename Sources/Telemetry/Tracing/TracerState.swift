@@ -64,7 +64,7 @@ final class TracerState: Sendable {
         parentContext: ServiceContext,
         kind: SpanKind,
         startTime: UInt64,
-        attributes: SpanAttributes,
+        attributes: SpanAttributeStorage,
         links: [SpanData.Link],
         isRoot: Bool
     ) -> TelemetrySpan {
@@ -97,7 +97,7 @@ final class TracerState: Sendable {
                 traceID: traceID,
                 name: name,
                 kind: kind,
-                attributes: attributes,
+                attributeStorage: attributes,
                 links: links
             )
         )

@@ -1,9 +1,19 @@
+import Telemetry
 import Tracing
 
 extension OTLPWriter {
     /// Writes attributes as repeated `KeyValue`.
     mutating func serializeAttributes(_ field: ProtoField, _ attributes: SpanAttributes) {
         if !attributes.isEmpty { writeAttributes(field, attributes) }
+    }
+
+    /// Writes a span's attributes as repeated `KeyValue`, straight from the span's list when it kept one.
+    mutating func serializeAttributes(_ field: ProtoField, _ attributes: SpanAttributeStorage) {
+        if let table = attributes.table {
+            serializeAttributes(field, table)
+        } else if !attributes.entries.isEmpty {
+            writeRepeated(field, attributes.entries) { $0.writeKeyValueFields($1.key, $1.value) }
+        }
     }
 
     /// Writes the fields of one `KeyValue`.

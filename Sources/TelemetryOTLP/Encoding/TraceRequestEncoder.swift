@@ -31,7 +31,7 @@ enum TraceRequestEncoder: RequestEncoder {
         writer.serializeEnum(Field.kind, kindNumber(span.kind))
         writer.serializeFixed64(Field.startTimeUnixNano, span.startTime)
         writer.serializeFixed64(Field.endTimeUnixNano, span.endTime)
-        writer.serializeAttributes(Field.attributes, span.attributes)
+        writer.serializeAttributes(Field.attributes, span.attributeStorage)
         writer.serializeUInt32(Field.droppedAttributesCount, span.droppedAttributeCount)
         writer.serializeRepeated(Field.events, span.events) { writer, event in
             writer.serializeFixed64(OTLPFields.Event.timeUnixNano, event.time)
