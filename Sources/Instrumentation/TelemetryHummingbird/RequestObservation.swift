@@ -1,5 +1,6 @@
 import Hummingbird
 import Synchronization
+import Telemetry
 import TelemetryHTTP
 import Tracing
 
@@ -19,6 +20,9 @@ final class RequestObservation: Sendable {
     }
 
     private let span: any Span
+    /// The span, when our tracer made it: attributes are set on it directly, without `updateAttributes`, which
+    /// copies every attribute the span holds.
+    private let recordingSpan: RecordingSpan?
     private let metrics: HTTPServerMetrics?
     private let stability: HTTPSemanticConventionStability
     private let start: ContinuousClock.Instant
@@ -26,10 +30,11 @@ final class RequestObservation: Sendable {
     private let writtenBytes = Atomic<Int>(0)
 
     init(
-        span: any Span, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
+        span: any Span, recordingSpan: RecordingSpan?, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
         stability: HTTPSemanticConventionStability, start: ContinuousClock.Instant
     ) {
         self.span = span
+        self.recordingSpan = recordingSpan
         self.metrics = metrics
         self.stability = stability
         self.start = start
@@ -53,9 +58,15 @@ final class RequestObservation: Sendable {
         guard span.isRecording else { return }
         // A span named before routing is renamed once the route template is known.
         if routeChanged { span.operationName = HTTPServerSemantics.spanName(for: request) }
-        span.updateAttributes {
-            HTTPServerSemantics.addResponseAttributes(
-                statusCode: statusCode, errorType: errorType, for: request, stability: stability, to: &$0)
+        if let recordingSpan {
+            HTTPServerSemantics.forEachResponseAttribute(
+                statusCode: statusCode, errorType: errorType, for: request, stability: stability
+            ) { recordingSpan.setAttribute($0, $1) }
+        } else {
+            span.updateAttributes {
+                HTTPServerSemantics.addResponseAttributes(
+                    statusCode: statusCode, errorType: errorType, for: request, stability: stability, to: &$0)
+            }
         }
         if HTTPServerSemantics.isServerError(statusCode: statusCode) {
             span.setStatus(SpanStatus(code: .error))

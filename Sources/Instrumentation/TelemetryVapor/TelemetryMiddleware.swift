@@ -78,8 +78,8 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         let name = HTTPServerSemantics.spanName(for: info)
         if let ours = tracer as? TelemetryTracer {
             return ours.startSpan(
-                name, kind: .server, parent: .context(parent),
-                attributes: HTTPServerSemantics.requestAttributes(for: info, stability: stability))
+                name, kind: .server, parentContext: parent,
+                attributeStorage: HTTPServerSemantics.requestAttributeStorage(for: info, stability: stability))
         }
         let span = tracer.startSpan(name, context: parent, ofKind: .server)
         if span.isRecording {
@@ -128,9 +128,16 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         request.serviceContext = outerContext
 
         if span.isRecording {
-            span.updateAttributes {
-                HTTPServerSemantics.addResponseAttributes(
-                    statusCode: statusCode, errorType: errorType, for: info, stability: stability, to: &$0)
+            if let ours = (span as? TelemetrySpan)?.recordingSpan {
+                // Set one by one: `updateAttributes` copies every attribute the span holds.
+                HTTPServerSemantics.forEachResponseAttribute(
+                    statusCode: statusCode, errorType: errorType, for: info, stability: stability
+                ) { ours.setAttribute($0, $1) }
+            } else {
+                span.updateAttributes {
+                    HTTPServerSemantics.addResponseAttributes(
+                        statusCode: statusCode, errorType: errorType, for: info, stability: stability, to: &$0)
+                }
             }
             if HTTPServerSemantics.isServerError(statusCode: statusCode) {
                 span.setStatus(SpanStatus(code: .error))

@@ -1,3 +1,4 @@
+import Telemetry
 import Tracing
 
 /// The server span's name and attributes, per the stable
@@ -52,30 +53,48 @@ public enum HTTPServerSemantics {
     public static func addRequestAttributes(
         for request: HTTPServerRequestInfo, stability: HTTPSemanticConventionStability, to attributes: inout SpanAttributes
     ) {
+        forEachRequestAttribute(of: request, stability: stability) { attributes.set($0, value: $1) }
+    }
+
+    /// The request's attributes as the list our tracer keeps, with room for the response's.
+    package static func requestAttributeStorage(
+        for request: HTTPServerRequestInfo, stability: HTTPSemanticConventionStability
+    ) -> SpanAttributeStorage {
+        var attributes = SpanAttributeStorage(capacity: stability.emitsOldNames ? 24 : 14)
+        forEachRequestAttribute(of: request, stability: stability) { attributes.append(uniqueKey: $0, value: $1) }
+        return attributes
+    }
+
+    /// Calls `body` with each request attribute, each key once.
+    @inline(__always)
+    private static func forEachRequestAttribute(
+        of request: HTTPServerRequestInfo, stability: HTTPSemanticConventionStability,
+        _ body: (String, SpanAttribute) -> Void
+    ) {
         let method = normalizedMethod(request.method)
-        attributes["http.request.method"] = method
-        if method != request.method { attributes["http.request.method_original"] = request.method }
-        attributes["url.path"] = request.path
+        body("http.request.method", .string(method))
+        if method != request.method { body("http.request.method_original", .string(request.method)) }
+        body("url.path", .string(request.path))
         // The same redaction as clients': the conventions name the same sensitive parameters for both.
-        if let query = request.query { attributes["url.query"] = HTTPClientSemantics.redactedQuery(query) }
-        attributes["url.scheme"] = request.scheme
-        if let route = request.route { attributes["http.route"] = route }
-        if let address = request.serverAddress { attributes["server.address"] = address }
-        if let port = request.serverPort { attributes["server.port"] = port }
-        if let client = request.clientAddress { attributes["client.address"] = client }
-        if let agent = request.userAgent { attributes["user_agent.original"] = agent }
-        if let version = request.protocolVersion { attributes["network.protocol.version"] = version }
+        if let query = request.query { body("url.query", .string(HTTPClientSemantics.redactedQuery(query))) }
+        body("url.scheme", .string(request.scheme))
+        if let route = request.route { body("http.route", .string(route)) }
+        if let address = request.serverAddress { body("server.address", .string(address)) }
+        if let port = request.serverPort { body("server.port", .int64(Int64(port))) }
+        if let client = request.clientAddress { body("client.address", .string(client)) }
+        if let agent = request.userAgent { body("user_agent.original", .string(agent)) }
+        if let version = request.protocolVersion { body("network.protocol.version", .string(version)) }
 
         if stability.emitsOldNames {
             // The names of semantic conventions 1.20, which the migration guide maps onto the stable ones.
-            attributes["http.method"] = request.method
-            attributes["http.target"] = request.path
-            attributes["http.scheme"] = request.scheme
-            if let address = request.serverAddress { attributes["net.host.name"] = address }
-            if let port = request.serverPort { attributes["net.host.port"] = port }
-            if let client = request.clientAddress { attributes["http.client_ip"] = client }
-            if let agent = request.userAgent { attributes["http.user_agent"] = agent }
-            if let version = request.protocolVersion { attributes["net.protocol.version"] = version }
+            body("http.method", .string(request.method))
+            body("http.target", .string(request.path))
+            body("http.scheme", .string(request.scheme))
+            if let address = request.serverAddress { body("net.host.name", .string(address)) }
+            if let port = request.serverPort { body("net.host.port", .int64(Int64(port))) }
+            if let client = request.clientAddress { body("http.client_ip", .string(client)) }
+            if let agent = request.userAgent { body("http.user_agent", .string(agent)) }
+            if let version = request.protocolVersion { body("net.protocol.version", .string(version)) }
         }
     }
 
@@ -99,12 +118,24 @@ public enum HTTPServerSemantics {
         stability: HTTPSemanticConventionStability,
         to attributes: inout SpanAttributes
     ) {
-        attributes["http.response.status_code"] = statusCode
-        if let route = request.route { attributes["http.route"] = route }
-        if let errorType { attributes["error.type"] = errorType }
-        if stability.emitsOldNames {
-            attributes["http.status_code"] = statusCode
+        forEachResponseAttribute(statusCode: statusCode, errorType: errorType, for: request, stability: stability) {
+            attributes.set($0, value: $1)
         }
+    }
+
+    /// Calls `body` with each response attribute.
+    @inline(__always)
+    package static func forEachResponseAttribute(
+        statusCode: Int,
+        errorType: String?,
+        for request: HTTPServerRequestInfo,
+        stability: HTTPSemanticConventionStability,
+        _ body: (String, SpanAttribute) -> Void
+    ) {
+        body("http.response.status_code", .int64(Int64(statusCode)))
+        if let route = request.route { body("http.route", .string(route)) }
+        if let errorType { body("error.type", .string(errorType)) }
+        if stability.emitsOldNames { body("http.status_code", .int64(Int64(statusCode))) }
     }
 
     /// Whether a server span with this status is an error: only 5xx, since a 4xx is the client's error, not the
