@@ -35,6 +35,16 @@ struct HTTPServerSemanticsTests {
         #expect(parse("[::1") == (nil, nil))
         #expect(parse(":80") == (nil, nil))
         #expect(parse(nil) == (nil, nil))
+        #expect(parse("[::1]x") == (nil, nil))
+        #expect(parse("[::1]:") == (nil, nil))
+        #expect(parse("example.com:") == (nil, nil))
+        #expect(parse("example.com:+80") == (nil, nil))
+        #expect(parse("example.com:065535") == ("example.com", 65535))
+        #expect(parse("example.com:00") == ("example.com", 0))
+        #expect(parse("example.com:0065536") == (nil, nil))
+        #expect(parse("example.com:1000000") == (nil, nil))
+        #expect(parse("example.com:65535") == ("example.com", 65535))
+        #expect(parse("bücher.example:8080") == ("bücher.example", 8080))
     }
 
     @Test("request and response attributes, stable only and with http/dup")

@@ -65,27 +65,46 @@ public struct HTTPServerRequestInfo: Sendable, Hashable {
     /// `[::1]:8080`; without a port, the scheme's default port applies. A malformed value sets nothing.
     public mutating func setAuthority(_ authority: String?) {
         guard let authority, !authority.isEmpty else { return }
-        var host = Substring(authority)
-        var port: Int?
-        if host.hasPrefix("[") {
+        // Scanned as bytes: the delimiters are ASCII, and this runs for every request.
+        let utf8 = authority.utf8
+        var hostStart = utf8.startIndex
+        var hostEnd = utf8.endIndex
+        var digits: Substring.UTF8View?
+        if utf8.first == UInt8(ascii: "[") {
             // An IPv6 literal: the port, if any, follows the closing bracket.
-            guard let close = host.firstIndex(of: "]") else { return }
-            let rest = host[host.index(after: close)...]
-            host = host[host.index(after: host.startIndex)..<close]
-            if rest.hasPrefix(":") {
-                guard let parsed = Int(rest.dropFirst()), (0...65535).contains(parsed) else { return }
-                port = parsed
-            } else if !rest.isEmpty {
-                return
+            guard let close = utf8.firstIndex(of: UInt8(ascii: "]")) else { return }
+            hostStart = utf8.index(after: hostStart)
+            hostEnd = close
+            let rest = utf8.index(after: close)
+            if rest != utf8.endIndex {
+                guard utf8[rest] == UInt8(ascii: ":") else { return }
+                digits = authority[utf8.index(after: rest)...].utf8
             }
-        } else if let colon = host.lastIndex(of: ":") {
-            guard let parsed = Int(host[host.index(after: colon)...]), (0...65535).contains(parsed) else { return }
-            port = parsed
-            host = host[..<colon]
+        } else if let colon = utf8.lastIndex(of: UInt8(ascii: ":")) {
+            hostEnd = colon
+            digits = authority[utf8.index(after: colon)...].utf8
         }
-        guard !host.isEmpty else { return }
-        serverAddress = String(host)
+        var port: Int?
+        if let digits {
+            guard let parsed = Self.port(digits) else { return }
+            port = parsed
+        }
+        guard hostStart < hostEnd else { return }
+        serverAddress = String(authority[hostStart..<hostEnd])
         serverPort = port ?? Self.defaultPort(scheme: scheme)
+    }
+
+    /// A port number: decimal digits (RFC 3986 allows leading zeros) of a value up to 65535.
+    private static func port(_ digits: Substring.UTF8View) -> Int? {
+        guard !digits.isEmpty else { return nil }
+        let significant = digits.drop { $0 == UInt8(ascii: "0") }
+        guard significant.count <= 5 else { return nil }
+        var value = 0
+        for byte in significant {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value <= 65535 ? value : nil
     }
 
     static func defaultPort(scheme: String) -> Int? {
