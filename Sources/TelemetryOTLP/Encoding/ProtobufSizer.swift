@@ -18,6 +18,21 @@ struct ProtobufSizer: ProtobufPass {
         lengths.reserveCapacity(expectedMessages)
     }
 
+    /// A sizer that records lengths into `lengths`, an empty array whose capacity it reuses.
+    init(reusing lengths: [Int], expectedMessages: Int) {
+        self.lengths = lengths
+        self.lengths.reserveCapacity(expectedMessages)
+    }
+
+    /// The lengths and descriptions, moved out.
+    mutating func takeMeasurements() -> (lengths: [Int], descriptions: [String]) {
+        defer {
+            lengths = []
+            descriptions = []
+        }
+        return (lengths, descriptions)
+    }
+
     @inline(__always)
     static func varintSize(_ value: UInt64) -> Int {
         // 1 byte per started group of 7 bits, and 1 byte for zero.

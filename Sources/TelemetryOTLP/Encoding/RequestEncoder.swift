@@ -32,6 +32,33 @@ extension RequestEncoder {
         return write(items, groups, capacity: sizer.count, lengths: sizer.lengths, descriptions: sizer.descriptions)
     }
 
+    /// ``protobuf(_:)`` into storage that `buffers` keeps between requests.
+    static func protobuf(_ items: [Item], reusing buffers: EncodingBuffers) -> [UInt8]? {
+        var storage = buffers.take()
+        defer { buffers.giveBack(storage) }
+        let groups = group(items)
+        var reused = storage.lengths
+        storage.lengths = []  // leaves `reused` the array's only owner, so that the sizer appends without copying
+        reused.removeAll(keepingCapacity: true)
+        var sizer = ProtobufSizer(reusing: consume reused, expectedMessages: items.count * expectedMessagesPerItem)
+        items.withUnsafeBufferPointer { encode($0, groups, into: &sizer) }
+        let capacity = sizer.count
+        let (lengths, descriptions) = sizer.takeMeasurements()
+        defer { storage.lengths = lengths }
+        guard capacity > 0 else { return lengths.isEmpty && descriptions.isEmpty ? [] : nil }
+        // Reused only when no send still holds it; otherwise this makes a new one.
+        storage.body.removeAll(keepingCapacity: true)
+        storage.body.append(contentsOf: repeatElement(0, count: capacity))
+        var isComplete = false
+        storage.body.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var writer = ProtobufWriter(base: base, capacity: capacity, lengths: lengths, descriptions: descriptions)
+            items.withUnsafeBufferPointer { encode($0, groups, into: &writer) }
+            isComplete = writer.isComplete
+        }
+        return isComplete ? storage.body : nil
+    }
+
     /// The second pass, with the first pass's measurement; `nil` when they disagree.
     static func write(
         _ items: [Item],
@@ -63,7 +90,9 @@ extension RequestEncoder {
     /// The encoder for `protocol`'s format.
     static func encoder(for protocol: OTLPProtocol) -> @Sendable ([Item]) -> [UInt8]? {
         switch `protocol` {
-        case .grpc, .httpProtobuf: return { protobuf($0) }
+        case .grpc, .httpProtobuf:
+            let buffers = EncodingBuffers()
+            return { protobuf($0, reusing: buffers) }
         case .httpJSON: return { json($0) }
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 import Telemetry
 
 /// OTLP/HTTP on AsyncHTTPClient, for `http/protobuf` and `http/json`.
@@ -15,6 +16,8 @@ final class OTLPHTTPTransport: OTLPTransport {
     private let headers: HTTPHeaders
     private let gzip: Bool
     private let redactor: OTLPRedactor
+    /// The buffer the last request's body was copied into, for the next one; see ``EncodingBuffers`` for why.
+    private let bodyBuffer = Mutex<ByteBuffer?>(nil)
     /// The most of a success response's body that is read, for a partial success; the rest is skipped.
     static let maximumResponseSize = 4 * 1024 * 1024
     /// The most of an error response's body that is read, to show in the error.
@@ -66,10 +69,18 @@ final class OTLPHTTPTransport: OTLPTransport {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
-        var buffer = ByteBuffer(bytes: body)
+        var plain = bodyBuffer.withLock { stored in
+            defer { stored = nil }
+            return stored
+        } ?? ByteBuffer()
+        // Copies first if a send still holds the buffer.
+        plain.clear()
+        plain.writeBytes(body)
+        defer { if plain.capacity <= EncodingBuffers.largestKeptBody { bodyBuffer.withLock { $0 = plain } } }
+        var buffer = plain
         if gzip {
             do {
-                buffer = try buffer.compress(with: .gzip())
+                buffer = try plain.compress(with: .gzip())
             } catch {
                 return .rejected(reason: "gzip compression failed: \(OTLPFailureDescription.describe(error, redactor: redactor))")
             }
@@ -119,6 +130,7 @@ final class OTLPHTTPTransport: OTLPTransport {
     }
 
     func shutdown() async {
+        bodyBuffer.withLock { $0 = nil }
         try? await client.shutdown()
     }
 }
