@@ -10,6 +10,9 @@ import Tracing
 /// grpc-swift drop the stream unread, when it is released. Each happens once.
 final class CallObservation: Sendable {
     private let span: any Span
+    /// The span, when our tracer made it: its attributes are then set one by one, without taking out every attribute
+    /// it holds as the `Span` protocol's in-place change does.
+    private let recordingSpan: RecordingSpan?
     private let kind: SpanKind
     private let duration: Histogram<Double>?
     private let metricAttributes: [(String, AttributeValue)]
@@ -24,6 +27,7 @@ final class CallObservation: Sendable {
         messageEvents: Bool, start: ContinuousClock.Instant
     ) {
         self.span = span
+        self.recordingSpan = (span as? TelemetrySpan)?.recordingSpan
         self.kind = kind
         self.duration = duration
         self.metricAttributes = metricAttributes
@@ -61,10 +65,10 @@ final class CallObservation: Sendable {
         guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let code = GRPCSemantics.statusCode(of: error)
         let isError = GRPCSemantics.isError(code, kind: kind)
-        span.attributes["rpc.grpc.status_code"] = code
-        span.attributes["rpc.response.status_code"] = GRPCSemantics.statusName(code)
+        setAttribute("rpc.grpc.status_code", .int64(Int64(code)))
+        setAttribute("rpc.response.status_code", .string(GRPCSemantics.statusName(code)))
         if isError {
-            span.attributes["error.type"] = GRPCSemantics.statusName(code)
+            setAttribute("error.type", .string(GRPCSemantics.statusName(code)))
             if let rpcError = error as? RPCError {
                 span.setStatus(SpanStatus(code: .error, message: rpcError.message))
             } else if let error {
@@ -84,6 +88,14 @@ final class CallObservation: Sendable {
         attributes.append(("rpc.grpc.status_code", .int(Int64(code))))
         if isError { attributes.append(("error.type", .string(GRPCSemantics.statusName(code)))) }
         duration.record(seconds, attributes: AttributeSet(attributes))
+    }
+
+    private func setAttribute(_ key: String, _ value: SpanAttribute) {
+        if let recordingSpan {
+            recordingSpan.setAttribute(key, value)
+        } else {
+            span.attributes[key] = value
+        }
     }
 }
 

@@ -79,6 +79,20 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
         self.messageEvents = messageEvents
     }
 
+    /// Calls `body` with each attribute known when the call starts, each key once.
+    private static func forEachCallAttribute(
+        _ method: MethodDescriptor, _ context: ServerContext, _ body: (String, SpanAttribute) -> Void
+    ) {
+        for (key, value) in GRPCSemantics.methodAttributes(method) { body(key, .string(value)) }
+        if let local = GRPCSemantics.peer(context.localPeer) {
+            body("server.address", .string(local.address))
+            if let port = local.port { body("server.port", .int64(Int64(port))) }
+        }
+        if let remote = GRPCSemantics.peer(context.remotePeer) {
+            for (key, value) in GRPCSemantics.peerAttributes(remote) { body(key, value) }
+        }
+    }
+
     /// Traces and measures the call `request` starts, around `next` and the response it returns.
     public func intercept<Input: Sendable, Output: Sendable>(
         request: StreamingServerRequest<Input>,
@@ -96,20 +110,21 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
         } else {
             tracer.extract(request.metadata, into: &parent, using: GRPCMetadataExtractor())
         }
-        let span = tracer.startSpan(GRPCSemantics.spanName(method), context: parent, ofKind: .server)
-
         var metricAttributes: [(String, AttributeValue)] = []
-        span.updateAttributes { attributes in
-            for (key, value) in GRPCSemantics.methodAttributes(method) {
-                attributes[key] = value
-                if key != "rpc.system.name" { metricAttributes.append((key, .string(value))) }
-            }
-            if let local = GRPCSemantics.peer(context.localPeer) {
-                attributes["server.address"] = local.address
-                if let port = local.port { attributes["server.port"] = port }
-            }
-            if let remote = GRPCSemantics.peer(context.remotePeer) {
-                for (key, value) in GRPCSemantics.peerAttributes(remote) { attributes[key] = value }
+        for (key, value) in GRPCSemantics.methodAttributes(method) where key != "rpc.system.name" {
+            metricAttributes.append((key, .string(value)))
+        }
+        let span: any Span
+        if let ours = tracer as? TelemetryTracer {
+            // Our tracer takes the attributes at the start, where the sampler sees them, as the list it keeps.
+            var attributes = SpanAttributeStorage(capacity: 12)
+            Self.forEachCallAttribute(method, context) { attributes.append(uniqueKey: $0, value: $1) }
+            span = ours.startSpan(
+                GRPCSemantics.spanName(method), kind: .server, parentContext: parent, attributeStorage: attributes)
+        } else {
+            span = tracer.startSpan(GRPCSemantics.spanName(method), context: parent, ofKind: .server)
+            span.updateAttributes { attributes in
+                Self.forEachCallAttribute(method, context) { attributes.set($0, value: $1) }
             }
         }
         let observation = CallObservation(
