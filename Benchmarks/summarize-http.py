@@ -1,7 +1,8 @@
 """Reads ../compare-http's output (a `### mode=… round=…` header, then wrk's --latency report and the server's
-`result` line, per run) and prints requests/s and latency per mode, and the overhead of each SDK against no
+`result` line and, when the sink ran in its own process, the sink's `sink_result` line, per run) and prints requests/s and latency per mode, and the overhead of each SDK against no
 telemetry. With several rounds, each figure is the median of the rounds."""
 
+import os
 import re
 import statistics
 import sys
@@ -37,7 +38,7 @@ for line in sys.stdin:
         current["non2xx"] = int(line.split()[-1])
     elif line.startswith("Socket errors:"):
         current["socket_errors"] = line.split(":", 1)[1].strip()
-    elif line.startswith("result"):
+    elif line.startswith("result") or line.startswith("sink_result"):
         current.update(part.split("=", 1) for part in line.split()[1:])
 
 modes = []
@@ -57,8 +58,15 @@ def spread(mode, key):
 
 
 rounds = max((int(run["round"]) for run in runs), default=0)
-print(f"wrk -t2 -c32 --latency on loopback, {rounds} round(s); medians of the rounds" if rounds > 1 else
-      "wrk -t2 -c32 --latency on loopback, one round")
+pinned = os.environ.get("PIN") == "1"
+load = os.environ.get("LOAD")
+if load:
+    setup = f"{load}, on loopback; " + ("the load on CPU 1 and the server on CPU 0" if pinned
+                                       else "the load and the server sharing both CPUs")
+else:
+    setup = ("wrk -t1 -c32 --latency on loopback, wrk on CPU 1 and the server on CPU 0" if pinned
+             else "wrk -t2 -c32 --latency on loopback, wrk and the server sharing both CPUs")
+print(f"{setup}, {rounds} round(s); medians of the rounds" if rounds > 1 else f"{setup}, one round")
 print()
 print("| mode | requests/s | p50 (ms) | p99 (ms) | throughput lost | p99 added (ms) | server CPU µs/request | CPU added | exported to the sink |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---|")

@@ -81,21 +81,21 @@ public final class Sink: Sendable {
     }
 
     /// Starts the endpoint and returns its port; it serves until the process exits.
-    public func start(_ transport: Transport) async throws -> Int {
+    public func start(_ transport: Transport, port: Int = 0) async throws -> Int {
         switch transport {
-        case .grpc: return try await startGRPC()
-        case .http: return try await startHTTP()
+        case .grpc: return try await startGRPC(port: port)
+        case .http: return try await startHTTP(port: port)
         }
     }
 
-    private func startGRPC() async throws -> Int {
+    private func startGRPC(port: Int) async throws -> Int {
         // A collector's gRPC server grows its flow-control window to the connection's bandwidth; the default 64 KiB
         // window would make every 100 KiB request wait for a window update.
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.http2.targetWindowSize = 8 << 20
         config.http2.maxFrameSize = 1 << 20
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: "127.0.0.1", port: 0),
+            address: .ipv4(host: "127.0.0.1", port: port),
             transportSecurity: .plaintext,
             config: config
         )
@@ -117,13 +117,13 @@ public final class Sink: Sendable {
         return port
     }
 
-    private func startHTTP() async throws -> Int {
-        let channel = try await bindHTTP().get()
+    private func startHTTP(port: Int) async throws -> Int {
+        let channel = try await bindHTTP(port: port).get()
         guard let port = channel.localAddress?.port else { throw SinkError.notListening }
         return port
     }
 
-    private func bindHTTP() -> EventLoopFuture<any Channel> {
+    private func bindHTTP(port: Int = 0) -> EventLoopFuture<any Channel> {
         ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -132,7 +132,7 @@ public final class Sink: Sendable {
                     try channel.pipeline.syncOperations.addHandler(HTTPSinkHandler(sink: self))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            .bind(host: "127.0.0.1", port: port)
     }
 }
 

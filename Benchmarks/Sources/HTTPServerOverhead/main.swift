@@ -12,6 +12,7 @@ import TelemetryOTLP
 // A Hummingbird "hello" server on 127.0.0.1, for ../compare-http to load with wrk:
 //
 //     HTTPServerOverhead <none|telemetry|swift-otel|telemetry-traces|telemetry-metrics|telemetry-discard|body-wrap> [port]
+//     HTTPServerOverhead sink [port]
 //
 // - none:       no middleware at all.
 // - telemetry:  `TelemetrySystem.bootstrap(.otlp(…))` and our `TelemetryMiddleware(meterProvider:)`, as the README
@@ -21,8 +22,10 @@ import TelemetryOTLP
 //
 // Both SDKs sample every request (the default `parentbased_always_on`: wrk sends no traceparent), keep their default
 // batch settings, and export traces and metrics over OTLP/HTTP protobuf to the benchmark sink, which runs in this
-// process on another port in every mode (idle in `none`). Both export metrics every second instead of every 60 s,
-// so that collecting and exporting them happens during a 10 s load.
+// process on another port in every mode (idle in `none`), or, when the environment names one in `SINK_URL`, in another
+// process (`sink` mode), as a collector would be: then the server's CPU time is the SDK's alone, without what receiving
+// its exports costs. Both export metrics every second instead of every 60 s, so that collecting and exporting them
+// happens during a 10 s load.
 //
 // It prints `listening port=…` once it serves, and on SIGTERM or SIGINT it shuts down gracefully (which flushes each
 // SDK) and prints `result mode=… sink_requests=… sink_items=…`: the export requests the sink received and the spans
@@ -44,6 +47,9 @@ enum Mode: String {
     /// the span once the body is written. Hummingbird writes a `ByteBuffer` body with its head in one batched write,
     /// and a closure-backed body as three writes (head, body, end).
     case bodyWrap = "body-wrap"
+    /// Only the benchmark sink, for the servers' `SINK_URL`: it prints `sink_result sink_requests=… sink_items=…`
+    /// on SIGTERM.
+    case sink
 }
 
 /// Wraps the response body in a closure that writes it, and does nothing else.
@@ -62,8 +68,23 @@ let arguments = CommandLine.arguments
 guard (2...3).contains(arguments.count), let mode = Mode(rawValue: arguments[1]),
     let port = arguments.count == 3 ? Int(arguments[2]) : 8080
 else {
-    print("usage: HTTPServerOverhead <none|telemetry|swift-otel|telemetry-traces|telemetry-metrics|telemetry-discard|body-wrap> [port]")
+    print("usage: HTTPServerOverhead <none|telemetry|swift-otel|telemetry-traces|telemetry-metrics|telemetry-discard|body-wrap|sink> [port]")
     exit(64)
+}
+
+if mode == .sink {
+    let sink = Sink()
+    let sinkPort = try await sink.start(.http, port: port)
+    signal(SIGTERM, SIG_IGN)
+    let terminate = DispatchSource.makeSignalSource(signal: SIGTERM)
+    terminate.setEventHandler {
+        print("sink_result sink_requests=\(sink.requestCount) sink_items=\(sink.items)")
+        exit(0)
+    }
+    terminate.resume()
+    print("listening port=\(sinkPort) mode=sink")
+    fflush(nil)
+    while true { try await Task.sleep(for: .seconds(3600)) }
 }
 
 var logger = Logger(label: "HTTPServerOverhead")
@@ -71,13 +92,13 @@ logger.logLevel = .warning
 
 let sink = Sink()
 let sinkPort = try await sink.start(.http)
-let sinkURL = "http://127.0.0.1:\(sinkPort)"
+let sinkURL = ProcessInfo.processInfo.environment["SINK_URL"] ?? "http://127.0.0.1:\(sinkPort)"
 
 let router = Router()
 var services: [any Service] = []
 
 switch mode {
-case .none:
+case .none, .sink:
     break
 case .bodyWrap:
     router.add(middleware: BodyWrapMiddleware())
