@@ -88,6 +88,22 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "GRPCServerOverhead",
+            dependencies: [
+                "BenchmarkSink",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Telemetry", package: "swift-telemetry"),
+                .product(name: "TelemetryGRPC", package: "swift-telemetry"),
+                .product(name: "TelemetryOTLP", package: "swift-telemetry"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .executableTarget(
             name: "MiddlewareCost",
             dependencies: [
                 "BenchmarkSink",
