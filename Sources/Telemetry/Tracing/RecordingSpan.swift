@@ -38,6 +38,9 @@ public final class RecordingSpan: Sendable {
         /// new keys are the ones dropped. Kept here, not in the change's own state, so that the change's coroutine
         /// frame stays small enough to need no allocation.
         var keysBeforeChange: Set<String>?
+        /// Keys ``setAttribute(_:_:)`` removed while an in-place change had the attributes out: the change puts back
+        /// what it took, so these removals are applied again after it.
+        var keysRemovedDuringChange: Set<String>?
 
         /// Whether the span ended, or its end waits only for an in-place attribute change to finish.
         var isEnding: Bool { endTime != nil || pendingEndTime != nil }
@@ -92,12 +95,16 @@ public final class RecordingSpan: Sendable {
             guard !state.isEnding else { return }
             guard let value else {
                 state.attributes.set(key, value: nil)
+                if state.attributeWriters > 0 {
+                    state.keysRemovedDuringChange = (state.keysRemovedDuringChange ?? []).union([key])
+                }
                 return
             }
             if state.attributes.count >= limits.attributeCountLimit, !state.attributes.contains(key) {
                 state.droppedAttributes += 1
             } else {
                 state.attributes.set(key, value: value)
+                if state.attributeWriters > 0 { state.keysRemovedDuringChange?.remove(key) }
             }
         }
     }
@@ -168,11 +175,13 @@ public final class RecordingSpan: Sendable {
         let limits = tracer.provider.limits
         if let lengthLimit = limits.attributeValueLengthLimit { attributes.truncateStrings(to: lengthLimit) }
         let endsNow = state.withLock { state -> Bool in
-            // Another thread set attributes meanwhile: keep its values for keys this change left alone.
+            // Another thread set or removed attributes meanwhile, after this change took them out: those writes are the
+            // later ones, so they apply on top of the change.
             if !state.attributes.isEmpty {
-                state.attributes.forEach { key, value in
-                    if attributes.get(key) == nil { attributes.set(key, value: value) }
-                }
+                state.attributes.forEach { key, value in attributes.set(key, value: value) }
+            }
+            if let removed = state.keysRemovedDuringChange {
+                for key in removed { attributes.set(key, value: nil) }
             }
             var restored = SpanAttributeStorage(attributes)
             if restored.count > limits.attributeCountLimit {
@@ -185,6 +194,7 @@ public final class RecordingSpan: Sendable {
             state.attributeWriters -= 1
             guard state.attributeWriters == 0 else { return false }
             state.keysBeforeChange = nil
+            state.keysRemovedDuringChange = nil
             guard let endTime = state.pendingEndTime else { return false }
             state.endTime = endTime
             state.pendingEndTime = nil

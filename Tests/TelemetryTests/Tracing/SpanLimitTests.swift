@@ -104,3 +104,47 @@ struct SpanLimitTests {
         }
     }
 }
+
+@Suite("Attributes set while an in-place change has them out")
+struct AttributesDuringChangeTests {
+    /// Runs `body` while `attributes` is lent out for an in-place change, then sets `"changed"` through that change.
+    private func change(_ attributes: inout SpanAttributes, during body: () -> Void) {
+        body()
+        attributes["changed"] = "by the change"
+    }
+
+    @Test("a key the span held, set or removed by setAttribute during an in-place change, keeps that later write")
+    func laterWritesWin() throws {
+        let (provider, processor) = makeProvider()
+        let span = provider.startSpan("s")
+        span.attributes["existing"] = "before"
+        span.attributes["doomed"] = "before"
+        change(&span.attributes) {
+            span.setAttribute("existing", .string("during"))
+            span.setAttribute("doomed", nil)
+            span.setAttribute("new", .int64(1))
+        }
+        span.end()
+        let data = try #require(processor.ended.first)
+        #expect(data.attributes.get("existing") == .string("during"))
+        #expect(data.attributes.get("doomed") == nil)
+        #expect(data.attributes.get("new") == .int64(1))
+        #expect(data.attributes.get("changed") == .string("by the change"))
+    }
+
+    @Test("a key removed and then set again during the change keeps the value")
+    func removedThenSet() throws {
+        let (provider, processor) = makeProvider()
+        let span = provider.startSpan("s")
+        span.attributes["key"] = "before"
+        change(&span.attributes) {
+            span.setAttribute("key", nil)
+            span.setAttribute("key", .string("again"))
+        }
+        span.attributes["after"] = "next change"
+        span.end()
+        let data = try #require(processor.ended.first)
+        #expect(data.attributes.get("key") == .string("again"))
+        #expect(data.attributes.get("after") == .string("next change"))
+    }
+}
