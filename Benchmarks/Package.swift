@@ -25,7 +25,9 @@ let package = Package(
         .target(
             name: "BenchmarkSupport",
             dependencies: [
+                "BenchmarkSink",
                 .product(name: "Telemetry", package: "swift-telemetry"),
+                .product(name: "TelemetryOTLP", package: "swift-telemetry"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,6 +93,7 @@ let package = Package(
             name: "GRPCServerOverhead",
             dependencies: [
                 "BenchmarkSink",
+                "BenchmarkSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Telemetry", package: "swift-telemetry"),

@@ -1,4 +1,5 @@
 import BenchmarkSink
+import BenchmarkSupport
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -115,18 +116,7 @@ case .load:
     try await runLoad(port: port, seconds: seconds, concurrency: concurrency)
     exit(0)
 case .sink:
-    let sink = Sink()
-    let sinkPort = try await sink.start(.http, port: arguments.count >= 3 ? Int(arguments[2]) ?? 0 : 0)
-    signal(SIGTERM, SIG_IGN)
-    let terminate = DispatchSource.makeSignalSource(signal: SIGTERM)
-    terminate.setEventHandler {
-        print("sink_result sink_requests=\(sink.requestCount) sink_items=\(sink.items)")
-        exit(0)
-    }
-    terminate.resume()
-    print("listening port=\(sinkPort) mode=sink")
-    fflush(nil)
-    while true { try await Task.sleep(for: .seconds(3600)) }
+    try await ServerOverhead.runSink(port: arguments.count >= 3 ? Int(arguments[2]) ?? 0 : 0)
 case .none, .telemetry, .swiftOTel:
     try await runServer(mode: mode, port: arguments.count >= 3 ? Int(arguments[2]) ?? 50051 : 50051)
 }
@@ -141,29 +131,13 @@ func runServer(mode: Mode, port: Int) async throws {
     var interceptors: [any ServerInterceptor] = []
     switch mode {
     case .telemetry:
-        var otlp = OTLPExporterConfiguration()
-        otlp.protocol = .httpProtobuf
-        otlp.baseEndpoint = sinkURL
-        var configuration = TelemetryConfiguration.otlp(otlp)
-        configuration.serviceName = "benchmark"
-        configuration.logLevel = .error
-        configuration.metrics.periodicReader = .init(interval: .seconds(1))
-        let telemetry = try TelemetrySystem.bootstrap(configuration, environment: [:])
+        let telemetry = try TelemetrySystem.bootstrap(
+            ServerOverhead.telemetryConfiguration(sinkURL: sinkURL), environment: [:])
         services.append(telemetry)
         interceptors.append(TelemetryServerInterceptor(meterProvider: telemetry.meterProvider))
     case .swiftOTel:
-        var configuration = OTel.Configuration.default
-        configuration.serviceName = "benchmark"
-        configuration.diagnosticLogLevel = .error
-        configuration.logs.enabled = false
-        configuration.traces.exporter = .otlp
-        configuration.traces.otlpExporter.protocol = .httpProtobuf
-        configuration.traces.otlpExporter.endpoint = "\(sinkURL)/v1/traces"
-        configuration.metrics.exporter = .otlp
-        configuration.metrics.exportInterval = .seconds(1)
-        configuration.metrics.otlpExporter.protocol = .httpProtobuf
-        configuration.metrics.otlpExporter.endpoint = "\(sinkURL)/v1/metrics"
-        services.append(try OTel.bootstrap(configuration: configuration, environment: [:]))
+        services.append(
+            try OTel.bootstrap(configuration: ServerOverhead.swiftOTelConfiguration(sinkURL: sinkURL), environment: [:]))
         interceptors.append(DistributedTracingServerInterceptor())
     case .none, .load, .sink:
         break
@@ -187,11 +161,7 @@ func runServer(mode: Mode, port: Int) async throws {
     )
     try await group.run()
     announce.cancel()
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    let cpuSeconds =
-        Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    let cpuSeconds = ServerOverhead.processCPUSeconds()
     print("result mode=\(mode.rawValue) sink_requests=\(sink.requestCount) sink_items=\(sink.items) cpu_seconds=\(cpuSeconds)")
 }
 

@@ -72,20 +72,7 @@ else {
     exit(64)
 }
 
-if mode == .sink {
-    let sink = Sink()
-    let sinkPort = try await sink.start(.http, port: port)
-    signal(SIGTERM, SIG_IGN)
-    let terminate = DispatchSource.makeSignalSource(signal: SIGTERM)
-    terminate.setEventHandler {
-        print("sink_result sink_requests=\(sink.requestCount) sink_items=\(sink.items)")
-        exit(0)
-    }
-    terminate.resume()
-    print("listening port=\(sinkPort) mode=sink")
-    fflush(nil)
-    while true { try await Task.sleep(for: .seconds(3600)) }
-}
+if mode == .sink { try await ServerOverhead.runSink(port: port) }
 
 var logger = Logger(label: "HTTPServerOverhead")
 logger.logLevel = .warning
@@ -103,13 +90,7 @@ case .none, .sink:
 case .bodyWrap:
     router.add(middleware: BodyWrapMiddleware())
 case .telemetry, .telemetryTraces, .telemetryMetrics, .telemetryDiscard:
-    var otlp = OTLPExporterConfiguration()
-    otlp.protocol = .httpProtobuf
-    otlp.baseEndpoint = sinkURL
-    var configuration = TelemetryConfiguration.otlp(otlp)
-    configuration.serviceName = "benchmark"
-    configuration.logLevel = .error
-    configuration.metrics.periodicReader = .init(interval: .seconds(1))
+    var configuration = ServerOverhead.telemetryConfiguration(sinkURL: sinkURL)
     if mode == .telemetryDiscard {
         configuration.traces.exporters = [DiscardingSpanExporter()]
     }
@@ -120,18 +101,8 @@ case .telemetry, .telemetryTraces, .telemetryMetrics, .telemetryDiscard:
     services.append(telemetry)
     router.add(middleware: TelemetryMiddleware(meterProvider: mode == .telemetryTraces ? nil : telemetry.meterProvider))
 case .swiftOTel:
-    var configuration = OTel.Configuration.default
-    configuration.serviceName = "benchmark"
-    configuration.diagnosticLogLevel = .error
-    configuration.logs.enabled = false
-    configuration.traces.exporter = .otlp
-    configuration.traces.otlpExporter.protocol = .httpProtobuf
-    configuration.traces.otlpExporter.endpoint = "\(sinkURL)/v1/traces"
-    configuration.metrics.exporter = .otlp
-    configuration.metrics.exportInterval = .seconds(1)
-    configuration.metrics.otlpExporter.protocol = .httpProtobuf
-    configuration.metrics.otlpExporter.endpoint = "\(sinkURL)/v1/metrics"
-    let service = try OTel.bootstrap(configuration: configuration, environment: [:])
+    let service = try OTel.bootstrap(
+        configuration: ServerOverhead.swiftOTelConfiguration(sinkURL: sinkURL), environment: [:])
     services.append(service)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TracingMiddleware())
@@ -160,9 +131,6 @@ let group = ServiceGroup(
 try await group.run()
 // The server's own CPU time (every thread, the in-process sink's included), which, per request served, varies far less
 // between runs than throughput does when wrk shares the cores.
-var usage = rusage()
-getrusage(RUSAGE_SELF.rawValue, &usage)
-let cpuSeconds =
-    Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+let cpuSeconds = ServerOverhead.processCPUSeconds()
 print("result mode=\(mode.rawValue) sink_requests=\(sink.requestCount) sink_items=\(sink.items) cpu_seconds=\(cpuSeconds)")
 exit(0)
