@@ -10,9 +10,6 @@ import Tracing
 /// grpc-swift drop the stream unread, when it is released. Each happens once.
 final class CallObservation: Sendable {
     private let span: any Span
-    /// The span, when our tracer made it: its attributes are then set one by one, without taking out every attribute
-    /// it holds as the `Span` protocol's in-place change does.
-    private let recordingSpan: RecordingSpan?
     private let kind: SpanKind
     private let duration: Histogram<Double>?
     private let metricAttributes: [(String, AttributeValue)]
@@ -27,7 +24,6 @@ final class CallObservation: Sendable {
         messageEvents: Bool, start: ContinuousClock.Instant
     ) {
         self.span = span
-        self.recordingSpan = (span as? TelemetrySpan)?.recordingSpan
         self.kind = kind
         self.duration = duration
         self.metricAttributes = metricAttributes
@@ -65,10 +61,12 @@ final class CallObservation: Sendable {
         guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let code = GRPCSemantics.statusCode(of: error)
         let isError = GRPCSemantics.isError(code, kind: kind)
-        setAttribute("rpc.grpc.status_code", .int64(Int64(code)))
-        setAttribute("rpc.response.status_code", .string(GRPCSemantics.statusName(code)))
+        span.setAttributes { set in
+            set("rpc.grpc.status_code", .int64(Int64(code)))
+            set("rpc.response.status_code", .string(GRPCSemantics.statusName(code)))
+            if isError { set("error.type", .string(GRPCSemantics.statusName(code))) }
+        }
         if isError {
-            setAttribute("error.type", .string(GRPCSemantics.statusName(code)))
             if let rpcError = error as? RPCError {
                 span.setStatus(SpanStatus(code: .error, message: rpcError.message))
             } else if let error {
@@ -88,14 +86,6 @@ final class CallObservation: Sendable {
         attributes.append(("rpc.grpc.status_code", .int(Int64(code))))
         if isError { attributes.append(("error.type", .string(GRPCSemantics.statusName(code)))) }
         duration.record(seconds, attributes: AttributeSet(attributes))
-    }
-
-    private func setAttribute(_ key: String, _ value: SpanAttribute) {
-        if let recordingSpan {
-            recordingSpan.setAttribute(key, value)
-        } else {
-            span.attributes[key] = value
-        }
     }
 }
 

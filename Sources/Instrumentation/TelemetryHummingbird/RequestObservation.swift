@@ -20,9 +20,6 @@ final class RequestObservation: Sendable {
     }
 
     private let span: any Span
-    /// The span, when our tracer made it: attributes are set on it directly, without `updateAttributes`, which
-    /// copies every attribute the span holds.
-    private let recordingSpan: RecordingSpan?
     private let metrics: HTTPServerMetrics?
     private let stability: HTTPSemanticConventionStability
     private let start: ContinuousClock.Instant
@@ -30,11 +27,10 @@ final class RequestObservation: Sendable {
     private let writtenBytes = Atomic<Int>(0)
 
     init(
-        span: any Span, recordingSpan: RecordingSpan?, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
+        span: any Span, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
         stability: HTTPSemanticConventionStability, start: ContinuousClock.Instant
     ) {
         self.span = span
-        self.recordingSpan = recordingSpan
         self.metrics = metrics
         self.stability = stability
         self.start = start
@@ -58,15 +54,9 @@ final class RequestObservation: Sendable {
         guard span.isRecording else { return }
         // A span named before routing is renamed once the route template is known.
         if routeChanged { span.operationName = HTTPServerSemantics.spanName(for: request) }
-        if let recordingSpan {
+        span.setAttributes { set in
             HTTPServerSemantics.forEachResponseAttribute(
-                statusCode: statusCode, errorType: errorType, for: request, stability: stability
-            ) { recordingSpan.setAttribute($0, $1) }
-        } else {
-            span.updateAttributes {
-                HTTPServerSemantics.addResponseAttributes(
-                    statusCode: statusCode, errorType: errorType, for: request, stability: stability, to: &$0)
-            }
+                statusCode: statusCode, errorType: errorType, for: request, stability: stability, set)
         }
         if HTTPServerSemantics.isServerError(statusCode: statusCode) {
             span.setStatus(SpanStatus(code: .error))

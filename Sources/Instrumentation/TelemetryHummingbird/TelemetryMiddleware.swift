@@ -102,24 +102,20 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
             let span = ours.startSpan(
                 name, kind: .server, parentContext: parent,
                 attributeStorage: HTTPServerSemantics.requestAttributeStorage(for: info, stability: stability))
-            return try await observe(
-                request, context: context, next: next, span: span, recordingSpan: span.recordingSpan, info: info,
-                start: start)
+            return try await observe(request, context: context, next: next, span: span, info: info, start: start)
         }
         let span = tracer.startSpan(name, context: parent, ofKind: .server)
         if span.isRecording {
             span.updateAttributes { HTTPServerSemantics.addRequestAttributes(for: info, stability: stability, to: &$0) }
         }
-        return try await observe(
-            request, context: context, next: next, span: span, recordingSpan: nil, info: info, start: start)
+        return try await observe(request, context: context, next: next, span: span, info: info, start: start)
     }
 
     private func observe<S: Span>(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response, span: S,
-        recordingSpan: RecordingSpan?, info: HTTPServerRequestInfo, start: ContinuousClock.Instant
+        info: HTTPServerRequestInfo, start: ContinuousClock.Instant
     ) async throws -> Response {
-        let observation = RequestObservation(
-            span: span, recordingSpan: recordingSpan, request: info, metrics: metrics, stability: stability, start: start)
+        let observation = RequestObservation(span: span, request: info, metrics: metrics, stability: stability, start: start)
         do {
             var response = try await ServiceContext.withValue(span.context) {
                 try await next(request, context)

@@ -128,16 +128,9 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         request.serviceContext = outerContext
 
         if span.isRecording {
-            if let ours = (span as? TelemetrySpan)?.recordingSpan {
-                // Set one by one: `updateAttributes` copies every attribute the span holds.
+            span.setAttributes { set in
                 HTTPServerSemantics.forEachResponseAttribute(
-                    statusCode: statusCode, errorType: errorType, for: info, stability: stability
-                ) { ours.setAttribute($0, $1) }
-            } else {
-                span.updateAttributes {
-                    HTTPServerSemantics.addResponseAttributes(
-                        statusCode: statusCode, errorType: errorType, for: info, stability: stability, to: &$0)
-                }
+                    statusCode: statusCode, errorType: errorType, for: info, stability: stability, set)
             }
             if HTTPServerSemantics.isServerError(statusCode: statusCode) {
                 span.setStatus(SpanStatus(code: .error))
