@@ -12,7 +12,10 @@ extension OTLPWriter {
         if let table = attributes.table {
             serializeAttributes(field, table)
         } else if !attributes.entries.isEmpty {
-            writeRepeated(field, attributes.entries) { $0.writeKeyValueFields($1.key, $1.value) }
+            // Read in place: a loop over the array would copy each entry out, retaining its key and value.
+            attributes.entries.withUnsafeBufferPointer { entries in
+                writeRepeated(field, entries.indices) { $0.writeKeyValueFields(entries[$1].key, entries[$1].value) }
+            }
         }
     }
 
