@@ -12,30 +12,49 @@ import Tracing
 ///
 /// Not generic over the span's type: a generic class's metadata is looked up at every allocation.
 final class RequestObservation: Sendable {
-    private struct State {
-        var request: HTTPServerRequestInfo
+    /// The request's span: this SDK's kept as its own type, so that calls on it need neither a cast nor a witness
+    /// table, or another tracer's.
+    enum ObservedSpan: Sendable {
+        case ours(TelemetrySpan)
+        case other(any Span)
+
+        var context: ServiceContext {
+            switch self {
+            case .ours(let span): span.context
+            case .other(let span): span.context
+            }
+        }
+    }
+
+    /// What is learnt after the request arrived; the rest of the request stays as it arrived.
+    private struct Outcome {
+        var route: String?
         var statusCode = 500
         var errorType: String?
         var isFinished = false
     }
 
-    private let span: any Span
+    private let span: ObservedSpan
+    /// The method as the conventions record it, for renaming the span once the route is known.
+    private let method: String
     private let metrics: HTTPServerMetrics?
+    private let activeRequest: HTTPServerMetrics.ActiveRequest?
     private let stability: HTTPSemanticConventionStability
     private let start: ContinuousClock.Instant
-    private let state: Mutex<State>
+    private let outcome: Mutex<Outcome>
     private let writtenBytes = Atomic<Int>(0)
 
     init(
-        span: any Span, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
+        span: ObservedSpan, request: HTTPServerRequestInfo, metrics: HTTPServerMetrics?,
         stability: HTTPSemanticConventionStability, start: ContinuousClock.Instant
     ) {
         self.span = span
+        self.method = HTTPServerSemantics.normalizedMethod(request.method)
         self.metrics = metrics
         self.stability = stability
         self.start = start
-        self.state = Mutex(State(request: request))
-        metrics?.requestStarted(request)
+        self.outcome = Mutex(Outcome(route: request.route))
+        self.activeRequest = metrics?.begin(request)
     }
 
     deinit {
@@ -44,19 +63,28 @@ final class RequestObservation: Sendable {
 
     /// Records the route the router matched and the status the response carries.
     func responded(route: String?, statusCode: Int, unhandledError: (any Error)? = nil) {
-        let (request, errorType, routeChanged) = state.withLock { state in
-            let routeChanged = state.request.route != route
-            state.request.route = route
-            state.statusCode = statusCode
-            state.errorType = HTTPServerSemantics.errorType(statusCode: statusCode, unhandledError: unhandledError)
-            return (state.request, state.errorType, routeChanged)
+        let (errorType, routeChanged) = outcome.withLock { outcome in
+            let routeChanged = outcome.route != route
+            outcome.route = route
+            outcome.statusCode = statusCode
+            outcome.errorType = HTTPServerSemantics.errorType(statusCode: statusCode, unhandledError: unhandledError)
+            return (outcome.errorType, routeChanged)
         }
+        switch span {
+        case .ours(let span): responded(span, route: route, routeChanged: routeChanged, statusCode, errorType)
+        case .other(let span): responded(span, route: route, routeChanged: routeChanged, statusCode, errorType)
+        }
+    }
+
+    private func responded<S: Span>(
+        _ span: S, route: String?, routeChanged: Bool, _ statusCode: Int, _ errorType: String?
+    ) {
         guard span.isRecording else { return }
         // A span named before routing is renamed once the route template is known.
-        if routeChanged { span.operationName = HTTPServerSemantics.spanName(for: request) }
+        if routeChanged { span.operationName = HTTPServerSemantics.spanName(normalizedMethod: method, route: route) }
         span.setAttributes { set in
             HTTPServerSemantics.forEachResponseAttribute(
-                statusCode: statusCode, errorType: errorType, for: request, stability: stability, set)
+                statusCode: statusCode, errorType: errorType, route: route, stability: stability, set)
         }
         if HTTPServerSemantics.isServerError(statusCode: statusCode) {
             span.setStatus(SpanStatus(code: .error))
@@ -65,7 +93,10 @@ final class RequestObservation: Sendable {
 
     /// Records a thrown error as the conventions' `exception` event.
     func recordError(_ error: any Error) {
-        span.recordError(error)
+        switch span {
+        case .ours(let span): span.recordError(error)
+        case .other(let span): span.recordError(error)
+        }
     }
 
     /// `body`, counting its bytes and finishing this observation once it is written.
@@ -94,22 +125,34 @@ final class RequestObservation: Sendable {
     /// Marks the request failed after its status was sent: the conventions' error status and `error.type`.
     private func failed(_ error: any Error) {
         let errorType = String(reflecting: type(of: error))
-        state.withLock { $0.errorType = errorType }
-        span.updateAttributes { $0["error.type"] = errorType }
+        outcome.withLock { $0.errorType = errorType }
+        switch span {
+        case .ours(let span): Self.failed(span, errorType: errorType)
+        case .other(let span): Self.failed(span, errorType: errorType)
+        }
+    }
+
+    private static func failed<S: Span>(_ span: S, errorType: String) {
+        span.setAttributes { set in set("error.type", .string(errorType)) }
         span.setStatus(SpanStatus(code: .error))
     }
 
     /// Ends the span and records the metrics, the first time only.
     func finish(responseBodySize: Int?) {
-        let finished: State? = state.withLock { state in
-            guard !state.isFinished else { return nil }
-            state.isFinished = true
-            return state
+        let finished: Outcome? = outcome.withLock { outcome in
+            guard !outcome.isFinished else { return nil }
+            outcome.isFinished = true
+            return outcome
         }
         guard let finished else { return }
-        span.end()
-        metrics?.requestEnded(
-            finished.request, statusCode: finished.statusCode, errorType: finished.errorType,
-            duration: ContinuousClock.now - start, responseBodySize: responseBodySize)
+        switch span {
+        case .ours(let span): span.end()
+        case .other(let span): span.end()
+        }
+        if let metrics, let activeRequest {
+            metrics.end(
+                activeRequest, route: finished.route, statusCode: finished.statusCode, errorType: finished.errorType,
+                duration: ContinuousClock.now - start, responseBodySize: responseBodySize)
+        }
     }
 }

@@ -83,6 +83,7 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    @inline(__always)
     private func handle<T: Tracer>(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response, tracer: T
     ) async throws -> Response {
@@ -102,18 +103,20 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
             let span = ours.startSpan(
                 name, kind: .server, parentContext: parent,
                 attributeStorage: HTTPServerSemantics.requestAttributeStorage(for: info, stability: stability))
-            return try await observe(request, context: context, next: next, span: span, info: info, start: start)
+            return try await observe(request, context: context, next: next, span: .ours(span), info: info, start: start)
         }
         let span = tracer.startSpan(name, context: parent, ofKind: .server)
         if span.isRecording {
             span.updateAttributes { HTTPServerSemantics.addRequestAttributes(for: info, stability: stability, to: &$0) }
         }
-        return try await observe(request, context: context, next: next, span: span, info: info, start: start)
+        return try await observe(request, context: context, next: next, span: .other(span), info: info, start: start)
     }
 
-    private func observe<S: Span>(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response, span: S,
-        info: HTTPServerRequestInfo, start: ContinuousClock.Instant
+    // Inlined into its caller: each nonisolated async function entered is a check for the executor to run on.
+    @inline(__always)
+    private func observe(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response,
+        span: RequestObservation.ObservedSpan, info: HTTPServerRequestInfo, start: ContinuousClock.Instant
     ) async throws -> Response {
         let observation = RequestObservation(span: span, request: info, metrics: metrics, stability: stability, start: start)
         do {

@@ -100,7 +100,7 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         var parent = outerContext
         tracer.extract(request.headers, into: &parent, using: HTTPHeadersExtractor())
         let span = startSpan(info, parent: parent, tracer: tracer)
-        metrics?.requestStarted(info)
+        let active = metrics?.begin(info)
 
         let statusCode: Int
         let errorType: String?
@@ -130,7 +130,7 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         if span.isRecording {
             span.setAttributes { set in
                 HTTPServerSemantics.forEachResponseAttribute(
-                    statusCode: statusCode, errorType: errorType, for: info, stability: stability, set)
+                    statusCode: statusCode, errorType: errorType, route: info.route, stability: stability, set)
             }
             if HTTPServerSemantics.isServerError(statusCode: statusCode) {
                 span.setStatus(SpanStatus(code: .error))
@@ -140,9 +140,11 @@ public struct TelemetryMiddleware: AsyncMiddleware {
         // A streamed body's size is unknown (`count` is -1) until written, after this returns; an error's response is
         // made by a later middleware.
         let bodySize = (try? response.get()).map(\.body.count).flatMap { $0 >= 0 ? $0 : nil }
-        metrics?.requestEnded(
-            info, statusCode: statusCode, errorType: errorType, duration: ContinuousClock.now - start,
-            responseBodySize: bodySize)
+        if let metrics, let active {
+            metrics.end(
+                active, route: info.route, statusCode: statusCode, errorType: errorType,
+                duration: ContinuousClock.now - start, responseBodySize: bodySize)
+        }
         return try response.get()
     }
 }

@@ -30,9 +30,13 @@ public enum HTTPServerSemantics {
 
     /// `{method} {route}`, `{method}` when no route matched, and `HTTP` in place of an unknown method.
     public static func spanName(for request: HTTPServerRequestInfo) -> String {
-        let method = normalizedMethod(request.method)
+        spanName(normalizedMethod: normalizedMethod(request.method), route: request.route)
+    }
+
+    /// ``spanName(for:)`` from a method ``normalizedMethod(_:)`` has normalized.
+    package static func spanName(normalizedMethod method: String, route: String?) -> String {
         let prefix = method == "_OTHER" ? "HTTP" : method
-        guard let route = request.route, !route.isEmpty else { return prefix }
+        guard let route, !route.isEmpty else { return prefix }
         return prefix + " " + route
     }
 
@@ -118,7 +122,7 @@ public enum HTTPServerSemantics {
         stability: HTTPSemanticConventionStability,
         to attributes: inout SpanAttributes
     ) {
-        forEachResponseAttribute(statusCode: statusCode, errorType: errorType, for: request, stability: stability) {
+        forEachResponseAttribute(statusCode: statusCode, errorType: errorType, route: request.route, stability: stability) {
             attributes.set($0, value: $1)
         }
     }
@@ -128,12 +132,12 @@ public enum HTTPServerSemantics {
     package static func forEachResponseAttribute(
         statusCode: Int,
         errorType: String?,
-        for request: HTTPServerRequestInfo,
+        route: String?,
         stability: HTTPSemanticConventionStability,
         _ body: (String, SpanAttribute) -> Void
     ) {
         body("http.response.status_code", .int64(Int64(statusCode)))
-        if let route = request.route { body("http.route", .string(route)) }
+        if let route { body("http.route", .string(route)) }
         if let errorType { body("error.type", .string(errorType)) }
         if stability.emitsOldNames { body("http.status_code", .int64(Int64(statusCode))) }
     }

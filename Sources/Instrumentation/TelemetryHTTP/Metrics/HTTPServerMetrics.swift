@@ -104,7 +104,7 @@ public final class HTTPServerMetrics: Sendable {
     /// Counts `request` as active. Call ``requestEnded(_:statusCode:errorType:duration:responseBodySize:)`` with the
     /// same request exactly once afterwards.
     public func requestStarted(_ request: HTTPServerRequestInfo) {
-        activeSeries(request).add(1)
+        _ = begin(request)
     }
 
     /// Records a finished request and counts it as no longer active.
@@ -122,20 +122,59 @@ public final class HTTPServerMetrics: Sendable {
         duration elapsed: Duration,
         responseBodySize written: Int?
     ) {
-        activeSeries(request).add(-1)
+        end(
+            ActiveRequest(request, metrics: self), route: request.route, statusCode: statusCode,
+            errorType: errorType, duration: elapsed, responseBodySize: written)
+    }
+
+    /// A request counted as active: what its end records needs from its start, kept so that the end neither looks up
+    /// the active-requests series again nor copies the whole ``HTTPServerRequestInfo``.
+    package struct ActiveRequest: Sendable {
+        fileprivate let series: BoundUpDownCounter<Int64>
+        fileprivate let method: String
+        fileprivate let scheme: String
+        fileprivate let protocolVersion: String?
+        fileprivate let requestBodySize: Int?
+
+        fileprivate init(_ request: HTTPServerRequestInfo, metrics: HTTPServerMetrics) {
+            method = HTTPServerSemantics.normalizedMethod(request.method)
+            scheme = request.scheme
+            series = metrics.activeSeries(method: method, scheme: scheme)
+            protocolVersion = request.protocolVersion
+            requestBodySize = request.requestBodySize
+        }
+    }
+
+    /// ``requestStarted(_:)``, returning what ``end(_:route:statusCode:errorType:duration:responseBodySize:)`` needs.
+    package func begin(_ request: HTTPServerRequestInfo) -> ActiveRequest {
+        let active = ActiveRequest(request, metrics: self)
+        active.series.add(1)
+        return active
+    }
+
+    /// ``requestEnded(_:statusCode:errorType:duration:responseBodySize:)`` for a request ``begin(_:)`` counted.
+    package func end(
+        _ active: ActiveRequest,
+        route: String?,
+        statusCode: Int,
+        errorType: String?,
+        duration elapsed: Duration,
+        responseBodySize written: Int?
+    ) {
+        active.series.add(-1)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let key = HTTPServerSeriesCache.ResponseKey(
-            method: HTTPServerSemantics.normalizedMethod(request.method), scheme: request.scheme,
-            statusCode: statusCode, route: request.route, protocolVersion: request.protocolVersion,
-            errorType: errorType)
+            method: active.method, scheme: active.scheme, statusCode: statusCode, route: route,
+            protocolVersion: active.protocolVersion, errorType: errorType)
+        let requestSize = active.requestBodySize
         if let series = cache.responseSeries(key, make: bindResponseSeries) {
-            series.record(seconds: seconds, requestBodySize: request.requestBodySize, responseBodySize: written)
+            series.record(seconds: seconds, requestBodySize: requestSize, responseBodySize: written)
             return
         }
         // More distinct responses than the cache keeps: record through the attribute sets, as any caller would.
         let sets = responseAttributeSets(key)
         duration.record(seconds, attributes: sets.stable)
-        if let size = request.requestBodySize { requestBodySize.record(Int64(size), attributes: sets.stable) }
+        if let requestSize { requestBodySize.record(Int64(requestSize), attributes: sets.stable) }
         if let written { responseBodySize.record(Int64(written), attributes: sets.stable) }
         if let dashboard = sets.dashboard {
             dashboardRequests?.add(1, attributes: dashboard)
@@ -143,15 +182,13 @@ public final class HTTPServerMetrics: Sendable {
         }
         if let old = sets.old {
             oldDuration?.record(seconds * 1000, attributes: old)
-            if let size = request.requestBodySize { oldRequestSize?.record(Int64(size), attributes: old) }
+            if let requestSize { oldRequestSize?.record(Int64(requestSize), attributes: old) }
             if let written { oldResponseSize?.record(Int64(written), attributes: old) }
         }
     }
 
-    private func activeSeries(_ request: HTTPServerRequestInfo) -> BoundUpDownCounter<Int64> {
-        let key = HTTPServerSeriesCache.ActiveKey(
-            method: HTTPServerSemantics.normalizedMethod(request.method), scheme: request.scheme)
-        return cache.activeSeries(key) { key in
+    private func activeSeries(method: String, scheme: String) -> BoundUpDownCounter<Int64> {
+        cache.activeSeries(HTTPServerSeriesCache.ActiveKey(method: method, scheme: scheme)) { key in
             activeRequests.bind(["http.request.method": .string(key.method), "url.scheme": .string(key.scheme)])
         }
     }
