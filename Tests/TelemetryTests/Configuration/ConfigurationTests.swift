@@ -265,6 +265,15 @@ struct ConfigurationTests {
         #expect(span.isRecording)
         span.end()
         #expect(service.tracerProvider.resource.serviceName == "boot")
+        // Integrations set up without a provider (the gRPC interceptors, the HTTP middleware) take a tracer of their
+        // own scope from the installed provider.
+        let installed = InstalledTracer(scopeName: "integration")
+        guard case .ours(let tracer) = installed.resolve() else {
+            Issue.record("the installed provider was not recognized")
+            return
+        }
+        #expect(tracer.instrumentationScope.name == "integration")
+        #expect((installed.tracer as? TelemetryTracer)?.instrumentationScope.name == "integration")
         #expect(throws: TelemetryConfigurationError.alreadyBootstrapped()) {
             try TelemetrySystem.bootstrap(environment: [:])
         }

@@ -1,5 +1,4 @@
 import Synchronization
-import Telemetry
 import Tracing
 
 /// The tracer installed in swift-distributed-tracing's `InstrumentationSystem`, as an integration uses it: when it is
@@ -33,5 +32,13 @@ package final class InstalledTracer: Sendable {
             return tracer
         }
         return .ours(tracer)
+    }
+
+    /// ``resolve()`` as any tracer, for an integration that keeps one.
+    package var tracer: any Tracer {
+        switch resolve() {
+        case .ours(let tracer): tracer
+        case .other(let tracer): tracer
+        }
     }
 }
