@@ -11,8 +11,8 @@ import Tracing
 final class CallObservation: Sendable {
     private let span: any Span
     private let kind: SpanKind
-    private let duration: Histogram<Double>?
-    private let metricAttributes: [(String, AttributeValue)]
+    private let duration: CallDurationSeries?
+    private let durationKey: CallDurationSeries.Key
     private let messageEvents: Bool
     private let start: ContinuousClock.Instant
     private let finished = Atomic<Bool>(false)
@@ -20,13 +20,13 @@ final class CallObservation: Sendable {
     private let receivedMessages = Atomic<Int>(0)
 
     init(
-        span: any Span, kind: SpanKind, duration: Histogram<Double>?, metricAttributes: [(String, AttributeValue)],
+        span: any Span, kind: SpanKind, duration: CallDurationSeries?, durationKey: CallDurationSeries.Key,
         messageEvents: Bool, start: ContinuousClock.Instant
     ) {
         self.span = span
         self.kind = kind
         self.duration = duration
-        self.metricAttributes = metricAttributes
+        self.durationKey = durationKey
         self.messageEvents = messageEvents
         self.start = start
     }
@@ -82,10 +82,9 @@ final class CallObservation: Sendable {
         guard let duration else { return }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        var attributes = metricAttributes
-        attributes.append(("rpc.grpc.status_code", .int(Int64(code))))
-        if isError { attributes.append(("error.type", .string(GRPCSemantics.statusName(code)))) }
-        duration.record(seconds, attributes: AttributeSet(attributes))
+        var key = durationKey
+        key.statusCode = code
+        duration.record(seconds, key)
     }
 }
 

@@ -22,8 +22,9 @@ import Tracing
 /// responses.
 public struct TelemetryClientInterceptor: ClientInterceptor {
     private let tracer: (any Tracer)?
+    private let installedTracer = InstalledTracer(scopeName: "TelemetryGRPC")
     private let propagator: (any TextMapPropagator)?
-    private let duration: Histogram<Double>?
+    private let duration: CallDurationSeries?
     private let serverAddress: String?
     private let serverPort: Int?
     private let messageEvents: Bool
@@ -85,10 +86,14 @@ public struct TelemetryClientInterceptor: ClientInterceptor {
     ) {
         self.tracer = anyTracer
         self.propagator = propagator
-        self.duration = meterProvider?.meter(name: Self.scopeName).makeHistogram(
-            Double.self, name: "rpc.client.call.duration", unit: "s",
-            description: "Duration of outgoing RPCs, from their start until their status is received.",
-            explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries)
+        self.duration = meterProvider.map { provider in
+            CallDurationSeries(
+                histogram: provider.meter(name: Self.scopeName).makeHistogram(
+                    Double.self, name: "rpc.client.call.duration", unit: "s",
+                    description: "Duration of outgoing RPCs, from their start until their status is received.",
+                    explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries),
+                kind: .client)
+        }
         self.serverAddress = serverAddress
         self.serverPort = serverPort
         self.messageEvents = messageEvents
@@ -101,7 +106,7 @@ public struct TelemetryClientInterceptor: ClientInterceptor {
         next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
     ) async throws -> StreamingClientResponse<Output> {
         let start = ContinuousClock.now
-        let tracer = self.tracer ?? InstrumentationSystem.tracer
+        let tracer = self.tracer ?? installedTracer.tracer
         let method = context.descriptor
         let span = tracer.startSpan(
             GRPCSemantics.spanName(method), context: ServiceContext.current ?? .topLevel, ofKind: .client)
@@ -110,26 +115,19 @@ public struct TelemetryClientInterceptor: ClientInterceptor {
         let peer = GRPCSemantics.peer(context.remotePeer)
         let address = serverAddress ?? peer?.address
         let port = serverPort ?? (serverAddress == nil ? peer?.port : nil)
-        var metricAttributes: [(String, AttributeValue)] = []
         span.updateAttributes { attributes in
-            for (key, value) in GRPCSemantics.methodAttributes(method) {
-                attributes[key] = value
-                if key != "rpc.system.name" { metricAttributes.append((key, .string(value))) }
-            }
-            if let address {
-                attributes["server.address"] = address
-                metricAttributes.append(("server.address", .string(address)))
-            }
-            if let port {
-                attributes["server.port"] = port
-                metricAttributes.append(("server.port", .int(Int64(port))))
-            }
+            for (key, value) in GRPCSemantics.methodAttributes(method) { attributes[key] = value }
+            if let address { attributes["server.address"] = address }
+            if let port { attributes["server.port"] = port }
             if let peer {
                 for (key, value) in GRPCSemantics.peerAttributes(peer) { attributes[key] = value }
             }
         }
         let observation = CallObservation(
-            span: span, kind: .client, duration: duration, metricAttributes: metricAttributes,
+            span: span, kind: .client, duration: duration,
+            durationKey: CallDurationSeries.Key(
+                service: method.service.fullyQualifiedService, method: method.method, serverAddress: address,
+                serverPort: port),
             messageEvents: messageEvents, start: start)
 
         var request = request

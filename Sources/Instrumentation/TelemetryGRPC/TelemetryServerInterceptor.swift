@@ -23,8 +23,9 @@ import Tracing
 /// handler has written its last response message, not when it returns the response object.
 public struct TelemetryServerInterceptor: ServerInterceptor {
     private let tracer: (any Tracer)?
+    private let installedTracer = InstalledTracer(scopeName: "TelemetryGRPC")
     private let propagator: (any TextMapPropagator)?
-    private let duration: Histogram<Double>?
+    private let duration: CallDurationSeries?
     private let messageEvents: Bool
 
     /// The instrumentation scope of the spans and metrics.
@@ -72,10 +73,14 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
     ) {
         self.tracer = anyTracer
         self.propagator = propagator
-        self.duration = meterProvider?.meter(name: Self.scopeName).makeHistogram(
-            Double.self, name: "rpc.server.call.duration", unit: "s",
-            description: "Duration of incoming RPCs, from their start until their last response is written.",
-            explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries)
+        self.duration = meterProvider.map { provider in
+            CallDurationSeries(
+                histogram: provider.meter(name: Self.scopeName).makeHistogram(
+                    Double.self, name: "rpc.server.call.duration", unit: "s",
+                    description: "Duration of incoming RPCs, from their start until their last response is written.",
+                    explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries),
+                kind: .server)
+        }
         self.messageEvents = messageEvents
     }
 
@@ -100,7 +105,7 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         let start = ContinuousClock.now
-        let tracer = self.tracer ?? InstrumentationSystem.tracer
+        let tracer = self.tracer ?? installedTracer.tracer
         let method = context.descriptor
 
         // Missing or malformed propagation metadata leaves the context as it was: the span starts a new trace.
@@ -109,10 +114,6 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
             propagator.extract(request.metadata, into: &parent, using: GRPCMetadataExtractor())
         } else {
             tracer.extract(request.metadata, into: &parent, using: GRPCMetadataExtractor())
-        }
-        var metricAttributes: [(String, AttributeValue)] = []
-        for (key, value) in GRPCSemantics.methodAttributes(method) where key != "rpc.system.name" {
-            metricAttributes.append((key, .string(value)))
         }
         let span: any Span
         if let ours = tracer as? TelemetryTracer {
@@ -128,7 +129,8 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
             }
         }
         let observation = CallObservation(
-            span: span, kind: .server, duration: duration, metricAttributes: metricAttributes,
+            span: span, kind: .server, duration: duration,
+            durationKey: CallDurationSeries.Key(service: method.service.fullyQualifiedService, method: method.method),
             messageEvents: messageEvents, start: start)
 
         var request = request

@@ -1,0 +1,69 @@
+import Synchronization
+import Tracing
+
+/// The series of one interceptor's call-duration histogram, bound once per distinct method, server and status, so that
+/// a call records its duration with one lookup instead of building an attribute set and having the histogram find
+/// its series.
+///
+/// The series kept are bounded; past the bound, calls record through attribute sets, as any caller would.
+final class CallDurationSeries: Sendable {
+    /// What a call's duration attributes are made of.
+    struct Key: Hashable, Sendable {
+        var service: String
+        var method: String
+        /// `server.address` and `server.port`, which only clients record.
+        var serverAddress: String?
+        var serverPort: Int?
+        var statusCode: Int = 0
+    }
+
+    /// Series kept: a server's methods times the statuses they end with, with room to spare.
+    static let limit = 1024
+
+    private let histogram: Histogram<Double>
+    private let kind: SpanKind
+    private let series = Mutex<[Key: BoundHistogram<Double>]>([:])
+
+    init(histogram: Histogram<Double>, kind: SpanKind) {
+        self.histogram = histogram
+        self.kind = kind
+    }
+
+    /// Records `seconds` for a call that ended with `key`'s status.
+    func record(_ seconds: Double, _ key: Key) {
+        if let bound = series.withLock({ $0[key] }) {
+            bound.record(seconds)
+            return
+        }
+        let attributes = attributes(key)
+        // Bound outside the lock: binding takes the instrument's own locks.
+        let bound = histogram.bind(attributes)
+        let kept: BoundHistogram<Double>? = series.withLock { series in
+            if let existing = series[key] { return existing }
+            guard series.count < Self.limit else { return nil }
+            series[key] = bound
+            return bound
+        }
+        if let kept {
+            kept.record(seconds)
+        } else {
+            histogram.record(seconds, attributes: attributes)
+        }
+    }
+
+    /// The conventions' attributes of `rpc.server.call.duration` and `rpc.client.call.duration`.
+    private func attributes(_ key: Key) -> AttributeSet {
+        var attributes: [(String, AttributeValue)] = [
+            ("rpc.system", .string("grpc")),
+            ("rpc.service", .string(key.service)),
+            ("rpc.method", .string(key.method)),
+        ]
+        if let address = key.serverAddress { attributes.append(("server.address", .string(address))) }
+        if let port = key.serverPort { attributes.append(("server.port", .int(Int64(port)))) }
+        attributes.append(("rpc.grpc.status_code", .int(Int64(key.statusCode))))
+        if GRPCSemantics.isError(key.statusCode, kind: kind) {
+            attributes.append(("error.type", .string(GRPCSemantics.statusName(key.statusCode))))
+        }
+        return AttributeSet(attributes)
+    }
+}
