@@ -26,7 +26,8 @@ public struct HTTPClientTracer: Tracer {
     /// The instrumentation scope name of this module's tracer and meter.
     public static let scopeName = "TelemetryAsyncHTTPClient"
 
-    let base: any Tracer
+    private let fixedTracer: (any Tracer)?
+    private let installedTracer: InstalledTracer?
     let metrics: HTTPClientMetrics?
     let stability: HTTPSemanticConventionStability
     let http1Only: Bool
@@ -46,7 +47,26 @@ public struct HTTPClientTracer: Tracer {
         stability: HTTPSemanticConventionStability = .processDefault,
         httpVersion: HTTPClient.Configuration.HTTPVersion = .automatic
     ) {
-        self.base = tracer
+        self.init(fixed: tracer, installed: nil, meterProvider: meterProvider, stability: stability, httpVersion: httpVersion)
+    }
+
+    /// Resolves the tracer installed in `InstrumentationSystem` on each request, with this module's scope when it is
+    /// our provider, so that a client set up before `TelemetrySystem.bootstrap` is traced too.
+    init(
+        installedTracerWith meterProvider: MeterProvider?, stability: HTTPSemanticConventionStability,
+        httpVersion: HTTPClient.Configuration.HTTPVersion
+    ) {
+        self.init(
+            fixed: nil, installed: InstalledTracer(scopeName: Self.scopeName), meterProvider: meterProvider,
+            stability: stability, httpVersion: httpVersion)
+    }
+
+    private init(
+        fixed: (any Tracer)?, installed: InstalledTracer?, meterProvider: MeterProvider?,
+        stability: HTTPSemanticConventionStability, httpVersion: HTTPClient.Configuration.HTTPVersion
+    ) {
+        self.fixedTracer = fixed
+        self.installedTracer = installed
         self.metrics = meterProvider.map {
             HTTPClientMetrics(meter: $0.meter(name: Self.scopeName), stability: stability)
         }
@@ -70,6 +90,12 @@ public struct HTTPClientTracer: Tracer {
         self.init(
             tracer: tracerProvider.tracer(name: Self.scopeName), meterProvider: meterProvider, stability: stability,
             httpVersion: httpVersion)
+    }
+
+    /// The wrapped tracer.
+    var base: any Tracer {
+        if let fixedTracer { return fixedTracer }
+        return installedTracer?.tracer ?? InstrumentationSystem.tracer
     }
 
     /// Starts a span through the wrapped tracer, named per the conventions.
@@ -124,8 +150,9 @@ extension HTTPClient.Configuration {
     /// ```
     ///
     /// - Parameters:
-    ///   - tracerProvider: The provider of the spans; `nil` uses `InstrumentationSystem.tracer`, as AsyncHTTPClient
-    ///     does by default.
+    ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
+    ///     (which AsyncHTTPClient uses by default, and `TelemetrySystem.bootstrap` installs) is used, with this
+    ///     module's instrumentation scope when it is our provider.
     ///   - meterProvider: Where `http.client.request.duration` is recorded; `nil` records no metric.
     ///   - stability: Which attribute names to emit; by default what `OTEL_SEMCONV_STABILITY_OPT_IN` says.
     public mutating func enableTelemetry(
@@ -133,9 +160,14 @@ extension HTTPClient.Configuration {
         meterProvider: MeterProvider? = nil,
         stability: HTTPSemanticConventionStability = .processDefault
     ) {
-        // Without a provider, the tracer AsyncHTTPClient itself would use.
-        let base: any Tracer = tracerProvider?.tracer(name: HTTPClientTracer.scopeName) ?? InstrumentationSystem.tracer
-        tracing.tracer = HTTPClientTracer(
-            tracer: base, meterProvider: meterProvider, stability: stability, httpVersion: httpVersion)
+        if let tracerProvider {
+            tracing.tracer = HTTPClientTracer(
+                tracerProvider: tracerProvider, meterProvider: meterProvider, stability: stability,
+                httpVersion: httpVersion)
+        } else {
+            // The tracer AsyncHTTPClient itself would use.
+            tracing.tracer = HTTPClientTracer(
+                installedTracerWith: meterProvider, stability: stability, httpVersion: httpVersion)
+        }
     }
 }

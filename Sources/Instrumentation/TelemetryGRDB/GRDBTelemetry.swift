@@ -25,7 +25,15 @@ public struct GRDBTelemetry: Sendable {
     /// The instrumentation scope name of this module's tracer and meter.
     public static let scopeName = "TelemetryGRDB"
 
-    let tracer: any Tracer
+    /// The tracer of the provider given at set-up, if one was.
+    private let providedTracer: TelemetryTracer?
+    private let installedTracer = InstalledTracer(scopeName: GRDBTelemetry.scopeName)
+    /// The spans' tracer: the given provider's, or else the one installed in `InstrumentationSystem` when the
+    /// statement runs, so that a set-up made before `TelemetrySystem.bootstrap` is traced too.
+    var tracer: any Tracer {
+        if let providedTracer { return providedTracer }
+        return installedTracer.tracer
+    }
     let metrics: DatabaseClientMetrics?
     /// `db.namespace`: a name for the database.
     public let namespace: String?
@@ -35,10 +43,11 @@ public struct GRDBTelemetry: Sendable {
     /// - Parameters:
     ///   - namespace: A name for the database, such as its file's name, recorded as `db.namespace` (and, for
     ///     statements that name no table, in the span name); `nil` records none.
-    ///   - tracerProvider: The provider of the spans; `nil` uses `InstrumentationSystem.tracer`.
+    ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
+    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope.
     ///   - meterProvider: Where `db.client.operation.duration` is recorded; `nil` records no metric.
     public init(namespace: String?, tracerProvider: TracerProvider? = nil, meterProvider: MeterProvider? = nil) {
-        self.tracer = tracerProvider?.tracer(name: Self.scopeName) ?? InstrumentationSystem.tracer
+        self.providedTracer = tracerProvider?.tracer(name: Self.scopeName)
         self.metrics = meterProvider.map { DatabaseClientMetrics(meter: $0.meter(name: Self.scopeName)) }
         self.namespace = namespace
     }

@@ -18,7 +18,15 @@ public struct PostgresTelemetry: Sendable {
     /// The instrumentation scope name of this module's tracer and meter.
     public static let scopeName = "TelemetryPostgres"
 
-    let tracer: any Tracer
+    /// The tracer of the provider given at set-up, if one was.
+    private let providedTracer: TelemetryTracer?
+    private let installedTracer = InstalledTracer(scopeName: PostgresTelemetry.scopeName)
+    /// The spans' tracer: the given provider's, or else the one installed in `InstrumentationSystem` when the
+    /// statement runs, so that a set-up made before `TelemetrySystem.bootstrap` is traced too.
+    var tracer: any Tracer {
+        if let providedTracer { return providedTracer }
+        return installedTracer.tracer
+    }
     let metrics: DatabaseClientMetrics?
     /// `db.namespace`: the database name.
     public let namespace: String?
@@ -31,7 +39,8 @@ public struct PostgresTelemetry: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: The configuration the `PostgresClient` was made with.
-    ///   - tracerProvider: The provider of the spans; `nil` uses `InstrumentationSystem.tracer`.
+    ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
+    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope.
     ///   - meterProvider: Where `db.client.operation.duration` is recorded; `nil` records no metric.
     public init(
         configuration: PostgresClient.Configuration, tracerProvider: TracerProvider? = nil,
@@ -49,13 +58,14 @@ public struct PostgresTelemetry: Sendable {
     ///   - serverAddress: `server.address`.
     ///   - serverPort: `server.port`.
     ///   - database: `db.namespace`; PostgreSQL uses the user name when a connection names no database.
-    ///   - tracerProvider: The provider of the spans; `nil` uses `InstrumentationSystem.tracer`.
+    ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
+    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope.
     ///   - meterProvider: Where `db.client.operation.duration` is recorded; `nil` records no metric.
     public init(
         serverAddress: String?, serverPort: Int?, database: String?, tracerProvider: TracerProvider? = nil,
         meterProvider: MeterProvider? = nil
     ) {
-        self.tracer = tracerProvider?.tracer(name: Self.scopeName) ?? InstrumentationSystem.tracer
+        self.providedTracer = tracerProvider?.tracer(name: Self.scopeName)
         self.metrics = meterProvider.map { DatabaseClientMetrics(meter: $0.meter(name: Self.scopeName)) }
         self.namespace = database
         self.serverAddress = serverAddress
