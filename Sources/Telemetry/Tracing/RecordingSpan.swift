@@ -85,16 +85,14 @@ public final class RecordingSpan: Sendable {
 
     /// Sets one attribute. When the span already holds the maximum number of attributes, a new key is dropped and
     /// counted, while an existing key is still updated. A `nil` value removes the key.
-    public func setAttribute(_ key: String, _ value: SpanAttribute?) {
+    public func setAttribute(_ key: String, _ value: consuming SpanAttribute?) {
         let limits = tracer.provider.limits
-        var value = value
-        if let lengthLimit = limits.attributeValueLengthLimit, let given = value, given.exceeds(lengthLimit) {
-            value = given.truncatingStrings(to: lengthLimit)
-        }
+        // Converted once, outside the lock, into the form the list keeps.
+        let stored = value.map { SpanAttributeStorage.StoredValue($0).truncated(to: limits.attributeValueLengthLimit) }
         state.withLock { state in
             guard !state.isEnding else { return }
-            guard let value else {
-                state.attributes.set(key, value: nil)
+            guard let stored else {
+                state.attributes.set(key, stored: nil)
                 if state.attributeWriters > 0 {
                     state.keysRemovedDuringChange = (state.keysRemovedDuringChange ?? []).union([key])
                 }
@@ -103,7 +101,7 @@ public final class RecordingSpan: Sendable {
             if state.attributes.count >= limits.attributeCountLimit, !state.attributes.contains(key) {
                 state.droppedAttributes += 1
             } else {
-                state.attributes.set(key, value: value)
+                state.attributes.set(key, stored: stored)
                 if state.attributeWriters > 0 { state.keysRemovedDuringChange?.remove(key) }
             }
         }

@@ -13,11 +13,79 @@ package struct SpanAttributeStorage: Sendable {
     /// One attribute.
     package struct Entry: Sendable {
         package var key: String
-        package var value: SpanAttribute
+        /// The value, in a form copied with a retain at most.
+        package var stored: StoredValue
 
-        package init(key: String, value: SpanAttribute) {
+        package init(key: String, value: consuming SpanAttribute) {
             self.key = key
-            self.value = value
+            self.stored = StoredValue(value)
+        }
+
+        package init(key: String, stored: StoredValue) {
+            self.key = key
+            self.stored = stored
+        }
+
+        package var value: SpanAttribute {
+            get { stored.attribute }
+            set { stored = StoredValue(newValue) }
+        }
+    }
+
+    /// An attribute value as the list keeps it: the kinds spans mostly carry inline, anything else boxed.
+    ///
+    /// `SpanAttribute` can hold an existential (`stringConvertible`), which makes every copy of it, and of a pair
+    /// holding it, go through its type's value witnesses; a span's attributes are copied in when set and read out
+    /// when exported, so the list keeps this instead.
+    package enum StoredValue: Sendable {
+        case string(String)
+        case int64(Int64)
+        case double(Double)
+        case bool(Bool)
+        case other(Boxed)
+
+        /// Any other value, kept as it was given.
+        package final class Boxed: Sendable {
+            package let attribute: SpanAttribute
+
+            init(_ attribute: SpanAttribute) {
+                self.attribute = attribute
+            }
+        }
+
+        // Consumed, so that taking a payload out moves it instead of copying the whole enum first.
+        @inline(__always)
+        package init(_ attribute: consuming SpanAttribute) {
+            switch consume attribute {
+            case .string(let value): self = .string(value)
+            case .int64(let value): self = .int64(value)
+            case .double(let value): self = .double(value)
+            case .bool(let value): self = .bool(value)
+            case let other: self = .other(Boxed(other))
+            }
+        }
+
+        /// The value with its strings shortened to `limit` characters, when there is a limit.
+        package func truncated(to limit: Int?) -> StoredValue {
+            guard let limit else { return self }
+            switch self {
+            case .string(let value):
+                return value.utf8.count > limit && value.count > limit ? .string(String(value.prefix(limit))) : self
+            case .other(let boxed):
+                return boxed.attribute.exceeds(limit) ? StoredValue(boxed.attribute.truncatingStrings(to: limit)) : self
+            case .int64, .double, .bool:
+                return self
+            }
+        }
+
+        package var attribute: SpanAttribute {
+            switch self {
+            case .string(let value): .string(value)
+            case .int64(let value): .int64(value)
+            case .double(let value): .double(value)
+            case .bool(let value): .bool(value)
+            case .other(let boxed): boxed.attribute
+            }
         }
     }
 
@@ -74,22 +142,27 @@ package struct SpanAttributeStorage: Sendable {
     }
 
     /// Sets `key` to `value`, or removes it when `value` is `nil`.
-    package mutating func set(_ key: String, value: SpanAttribute?) {
+    package mutating func set(_ key: String, value: consuming SpanAttribute?) {
+        set(key, stored: value.map { StoredValue($0) })
+    }
+
+    /// Sets `key` to `stored`, or removes it when `stored` is `nil`.
+    package mutating func set(_ key: String, stored: StoredValue?) {
         guard table == nil else {
-            table?.set(key, value: value)
+            table?.set(key, value: stored?.attribute)
             return
         }
         if let index = entries.firstIndex(where: { $0.key == key }) {
-            if let value { entries[index].value = value } else { entries.remove(at: index) }
-        } else if let value {
-            entries.append(Entry(key: key, value: value))
+            if let stored { entries[index].stored = stored } else { entries.remove(at: index) }
+        } else if let stored {
+            entries.append(Entry(key: key, stored: stored))
             if entries.count > Self.listLimit { makeTable() }
         }
     }
 
     /// Adds an attribute whose key the caller knows is not set yet, without looking for it: for code that builds a
     /// span's attributes from distinct keys. A key added twice this way would be exported twice.
-    package mutating func append(uniqueKey key: String, value: SpanAttribute) {
+    package mutating func append(uniqueKey key: String, value: consuming SpanAttribute) {
         guard table == nil else {
             table?.set(key, value: value)
             return
@@ -171,8 +244,14 @@ package struct SpanAttributeStorage: Sendable {
             table?.truncateStrings(to: limit)
             return
         }
-        for index in entries.indices where entries[index].value.exceeds(limit) {
-            entries[index].value = entries[index].value.truncatingStrings(to: limit)
+        for index in entries.indices {
+            switch entries[index].stored {
+            case .int64, .double, .bool: continue
+            case .string, .other: break
+            }
+            if entries[index].value.exceeds(limit) {
+                entries[index].value = entries[index].value.truncatingStrings(to: limit)
+            }
         }
     }
 }

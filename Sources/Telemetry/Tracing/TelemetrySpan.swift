@@ -46,7 +46,7 @@ public struct TelemetrySpan: Tracing.Span {
     }
 
     /// Sets one typed attribute; see ``RecordingSpan/setAttribute(_:_:)``.
-    public func setAttribute(_ key: String, _ value: SpanAttribute?) {
+    public func setAttribute(_ key: String, _ value: consuming SpanAttribute?) {
         recordingSpan?.setAttribute(key, value)
     }
 

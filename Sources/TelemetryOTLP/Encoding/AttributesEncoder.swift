@@ -14,7 +14,22 @@ extension OTLPWriter {
         } else if !attributes.entries.isEmpty {
             // Read in place: a loop over the array would copy each entry out, retaining its key and value.
             attributes.entries.withUnsafeBufferPointer { entries in
-                writeRepeated(field, entries.indices) { $0.writeKeyValueFields(entries[$1].key, entries[$1].value) }
+                writeRepeated(field, entries.indices) { $0.writeKeyValueFields(entries[$1].key, entries[$1].stored) }
+            }
+        }
+    }
+
+    /// Writes the fields of one `KeyValue` from a span's attribute list.
+    mutating func writeKeyValueFields(_ key: String, _ value: SpanAttributeStorage.StoredValue) {
+        typealias Field = OTLPFields.AnyValue
+        writeString(OTLPFields.KeyValue.key, key)
+        writeMessage(OTLPFields.KeyValue.value) { writer in
+            switch value {
+            case .string(let string): writer.writeString(Field.stringValue, string)
+            case .int64(let int): writer.writeInt64(Field.intValue, int)
+            case .double(let double): writer.writeDouble(Field.doubleValue, double)
+            case .bool(let bool): writer.writeBool(Field.boolValue, bool)
+            case .other(let boxed): writer.writeAnyValue(boxed.attribute)
             }
         }
     }

@@ -31,6 +31,36 @@ struct SpanAttributeStorageTests {
         #expect(storage.spanAttributes == ["a": .string("changed"), "c": .bool(true)])
     }
 
+    @Test("every kind of value comes back out of the list as it went in, the common ones kept unboxed")
+    func valuesRoundTrip() {
+        struct Described: CustomStringConvertible, Sendable { var description: String { "described" } }
+        let values: [SpanAttribute] = [
+            .string("s"), .int64(-1), .double(0.5), .bool(false), .int32(7), .stringArray(["a", "b"]),
+            .int64Array([1, 2]), .doubleArray([1.5]), .boolArray([true]), .int32Array([3]),
+            .stringConvertible(Described()),
+        ]
+        var storage = SpanAttributeStorage()
+        for (index, value) in values.enumerated() { storage.append(uniqueKey: "k\(index)", value: value) }
+        #expect(isList(storage))
+        for (index, value) in values.enumerated() {
+            if case .stringConvertible = value {
+                guard case .stringConvertible(let kept)? = storage.get("k\(index)") else {
+                    Issue.record("k\(index) is not the value set")
+                    continue
+                }
+                #expect(kept.description == "described")
+            } else {
+                #expect(storage.get("k\(index)") == value, "k\(index)")
+            }
+        }
+        var unboxed = 0
+        for entry in storage.entries {
+            if case .other = entry.stored { continue }
+            unboxed += 1
+        }
+        #expect(unboxed == 4)
+    }
+
     @Test("past the list limit the attributes become a table holding every key once")
     func becomesTable() {
         var storage = SpanAttributeStorage()
