@@ -116,22 +116,22 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
     @inline(__always)
     private func observe(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response,
-        span: RequestObservation.ObservedSpan, info: HTTPServerRequestInfo, start: ContinuousClock.Instant
+        span: RequestTelemetry.ObservedSpan, info: HTTPServerRequestInfo, start: ContinuousClock.Instant
     ) async throws -> Response {
-        let observation = RequestObservation(span: span, request: info, metrics: metrics, stability: stability, start: start)
+        var telemetry = RequestTelemetry(span: span, request: info, metrics: metrics, stability: stability, start: start)
         do {
             var response = try await ServiceContext.withValue(span.context) {
                 try await next(request, context)
             }
             // The router sets the endpoint path in storage the context shares, so it is visible here after routing.
-            observation.responded(route: Self.route(context), statusCode: Int(response.status.code))
+            telemetry.responded(route: Self.route(context), statusCode: Int(response.status.code))
             if let length = response.body.contentLength, length <= Self.immediateBodyLimit {
                 // A body this small is written at once, in the same write as the response head when it is a single
                 // buffer: the request is finished now. Wrapping the body to see it written would cost that single
                 // write (three instead), which is most of what tracing a small response costs.
-                observation.finish(responseBodySize: length)
+                telemetry.finish(responseBodySize: length)
             } else {
-                response.body = observation.observe(response.body)
+                response.body = StreamedResponseObservation(telemetry).observe(response.body)
             }
             return response
         } catch {
@@ -139,10 +139,10 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
             let httpError = error as? any HTTPResponseError
             let statusCode = Int(httpError?.status.code ?? 500)
             // An error that becomes a 4xx answer is the client's: recorded as an exception only when the server failed.
-            if HTTPServerSemantics.isServerError(statusCode: statusCode) { observation.recordError(error) }
-            observation.responded(
+            if HTTPServerSemantics.isServerError(statusCode: statusCode) { telemetry.recordError(error) }
+            telemetry.responded(
                 route: Self.route(context), statusCode: statusCode, unhandledError: httpError == nil ? error : nil)
-            observation.finish(responseBodySize: nil)
+            telemetry.finish(responseBodySize: nil)
             throw error
         }
     }

@@ -38,6 +38,24 @@ struct TelemetryMiddlewareTests {
         router.get("missing") { _, _ -> String in throw HTTPError(.notFound) }
         router.get("crash") { _, _ -> String in throw UnexpectedFailure() }
         router.get("teapot") { _, _ in Response(status: .init(code: 500)) }
+        let tracerProvider = tracerProvider
+        // Bodies of unknown length, written after the middleware returned.
+        router.get("stream") { _, _ in
+            Response(status: .ok, body: ResponseBody { writer in
+                for part in ["one ", "two ", "three"] {
+                    try await tracerProvider.tracer(name: "handler").withSpan("write \(part)") { _ in
+                        try await writer.write(ByteBuffer(string: part))
+                    }
+                }
+                try await writer.finish(nil)
+            })
+        }
+        router.get("broken-stream") { _, _ in
+            Response(status: .ok, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "half"))
+                throw UnexpectedFailure()
+            })
+        }
         return Application(router: router)
     }
 
@@ -168,6 +186,37 @@ struct TelemetryMiddlewareTests {
         #expect(span.attributes["http.scheme"]?.toSpanAttribute() == "http")
         #expect(span.attributes["net.host.name"]?.toSpanAttribute() == "localhost")
         #expect(span.attributes["http.response.status_code"]?.toSpanAttribute() == 500)
+    }
+
+    @Test("a streamed body: the span ends once the body is written, in whose writing spans are its children")
+    func streamedBody() async throws {
+        try await makeApp().test(.router) { client in
+            try await client.execute(uri: "/stream", method: .get) { response in
+                #expect(String(buffer: response.body) == "one two three")
+            }
+        }
+        let server = try span(named: "GET /stream")
+        let last = try span(named: "write three")
+        #expect(last.parentSpanID == server.spanContext.spanID)
+        #expect(server.endTime >= last.endTime)
+        #expect(server.status == nil)
+        guard case .histogram(let sizes)? = reader.collect().first(where: { $0.name == "http.server.response.body.size" })?.points
+        else {
+            Issue.record("no http.server.response.body.size histogram")
+            return
+        }
+        #expect(sizes.points.first { $0.attributes["http.route"] == "/stream" }?.sum == Double("one two three".utf8.count))
+    }
+
+    @Test("a body whose writing fails marks the span failed, with the error's type, after the status was sent")
+    func failedBody() async throws {
+        try await makeApp().test(.router) { client in
+            _ = try? await client.execute(uri: "/broken-stream", method: .get)
+        }
+        let server = try span(named: "GET /broken-stream")
+        #expect(server.status?.code == .error)
+        #expect(server.attributes.get("error.type") == .string(String(reflecting: UnexpectedFailure.self)))
+        #expect(server.attributes.get("http.response.status_code") == .int64(200))
     }
 
     @Test("metrics: duration per route and status, active requests back to 0, body sizes, dashboard names")
