@@ -12,7 +12,8 @@ package final class InstalledTracer: Sendable {
     }
 
     private let scopeName: String
-    private let cached = Mutex<(provider: TracerProvider, tracer: TelemetryTracer)?>(nil)
+    /// The tracer made for our provider once it was seen installed; it keeps the provider alive.
+    private let cached = Mutex<TelemetryTracer?>(nil)
 
     package init(scopeName: String) {
         self.scopeName = scopeName
@@ -22,13 +23,13 @@ package final class InstalledTracer: Sendable {
     /// may be bootstrapped after the integration was set up; it is bootstrapped at most once, so after that the
     /// tracer made for it is the answer.
     package func resolve() -> Resolved {
-        if let tracer = cached.withLock({ $0?.tracer }) { return .ours(tracer) }
+        if let tracer = cached.withLock({ $0 }) { return .ours(tracer) }
         let installed = InstrumentationSystem.tracer
         guard let provider = installed as? TracerProvider else { return .other(installed) }
-        let tracer = cached.withLock { entry in
-            if let entry { return entry.tracer }
+        let tracer = cached.withLock { cached in
+            if let cached { return cached }
             let tracer = provider.tracer(name: scopeName)
-            entry = (provider, tracer)
+            cached = tracer
             return tracer
         }
         return .ours(tracer)
