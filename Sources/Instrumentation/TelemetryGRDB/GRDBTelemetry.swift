@@ -44,7 +44,8 @@ public struct GRDBTelemetry: Sendable {
     ///   - namespace: A name for the database, such as its file's name, recorded as `db.namespace` (and, for
     ///     statements that name no table, in the span name); `nil` records none.
     ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
-    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope.
+    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope when it is our
+    ///     provider.
     ///   - meterProvider: Where `db.client.operation.duration` is recorded; `nil` records no metric.
     public init(namespace: String?, tracerProvider: TracerProvider? = nil, meterProvider: MeterProvider? = nil) {
         self.providedTracer = tracerProvider?.tracer(name: Self.scopeName)

@@ -5,7 +5,9 @@ import Tracing
 /// a call records its duration with one lookup instead of building an attribute set and having the histogram find
 /// its series.
 ///
-/// The series kept are bounded; past the bound, calls record through attribute sets, as any caller would.
+/// The series kept are bounded; past the bound, calls record through attribute sets, as any caller would. A series
+/// kept stays bound for the interceptor's life, so with delta temporality it is exported, empty, after its calls
+/// stop, as the HTTP instrumentations' bound series are.
 final class CallDurationSeries: Sendable {
     /// What a call's duration attributes are made of.
     struct Key: Hashable, Sendable {
@@ -31,25 +33,32 @@ final class CallDurationSeries: Sendable {
 
     /// Records `seconds` for a call that ended with `key`'s status.
     func record(_ seconds: Double, _ key: Key) {
-        if let bound = series.withLock({ $0[key] }) {
-            bound.record(seconds)
+        let found: BoundHistogram<Double>?? = series.withLock { series in
+            if let bound = series[key] { return .some(bound) }
+            return series.count < Self.limit ? .some(nil) : nil
+        }
+        guard let found else {
+            // The cache is full: recorded as any caller would, binding nothing.
+            histogram.record(seconds, attributes: attributes(key))
             return
         }
-        let attributes = attributes(key)
+        if let found {
+            found.record(seconds)
+            return
+        }
         // Bound outside the lock: binding takes the instrument's own locks.
-        let bound = histogram.bind(attributes)
+        let bound = histogram.bind(attributes(key))
         let kept: BoundHistogram<Double>? = series.withLock { series in
             if let existing = series[key] { return existing }
             guard series.count < Self.limit else { return nil }
             series[key] = bound
             return bound
         }
-        if let kept {
-            kept.record(seconds)
-        } else {
-            histogram.record(seconds, attributes: attributes)
-        }
+        (kept ?? bound).record(seconds)
     }
+
+    /// How many series are kept bound.
+    var keptCount: Int { series.withLock { $0.count } }
 
     /// The conventions' attributes of `rpc.server.call.duration` and `rpc.client.call.duration`.
     private func attributes(_ key: Key) -> AttributeSet {

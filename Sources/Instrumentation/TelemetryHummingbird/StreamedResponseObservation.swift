@@ -18,7 +18,8 @@ final class StreamedResponseObservation: Sendable {
     }
 
     deinit {
-        finish(failure: nil)
+        // Dropped unwritten: how much body it had is unknown, not zero.
+        finish(failure: nil, bodyWritten: false)
     }
 
     /// `body`, counting its bytes and finishing the request once it is written.
@@ -34,19 +35,20 @@ final class StreamedResponseObservation: Sendable {
                 try await ServiceContext.withValue(spanContext) {
                     try await counted.write(writer)
                 }
-                finish(failure: nil)
+                finish(failure: nil, bodyWritten: true)
             } catch {
                 // A failed write (the client went away) ends the span as failed, with what was written.
-                finish(failure: error)
+                finish(failure: error, bodyWritten: true)
                 throw error
             }
         }
     }
 
-    /// Finishes the request, as failed when writing its body failed with `failure`; the first time only.
-    private func finish(failure: (any Error)?) {
+    /// Finishes the request, as failed when writing its body failed with `failure`, with the bytes written when the
+    /// body was; the first time only.
+    private func finish(failure: (any Error)?, bodyWritten: Bool) {
         guard var telemetry = telemetry.withLock({ $0.take() }) else { return }
         if let failure { telemetry.failed(failure) }
-        telemetry.finish(responseBodySize: writtenBytes.load(ordering: .relaxed))
+        telemetry.finish(responseBodySize: bodyWritten ? writtenBytes.load(ordering: .relaxed) : nil)
     }
 }

@@ -40,7 +40,8 @@ public struct PostgresTelemetry: Sendable {
     /// - Parameters:
     ///   - configuration: The configuration the `PostgresClient` was made with.
     ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
-    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope.
+    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope when it is our
+    ///     provider.
     ///   - meterProvider: Where `db.client.operation.duration` is recorded; `nil` records no metric.
     public init(
         configuration: PostgresClient.Configuration, tracerProvider: TracerProvider? = nil,
@@ -59,7 +60,8 @@ public struct PostgresTelemetry: Sendable {
     ///   - serverPort: `server.port`.
     ///   - database: `db.namespace`; PostgreSQL uses the user name when a connection names no database.
     ///   - tracerProvider: The provider of the spans. With `nil`, the tracer installed in `InstrumentationSystem`
-    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope.
+    ///     (which `TelemetrySystem.bootstrap` installs) is used, with this module's instrumentation scope when it is our
+    ///     provider.
     ///   - meterProvider: Where `db.client.operation.duration` is recorded; `nil` records no metric.
     public init(
         serverAddress: String?, serverPort: Int?, database: String?, tracerProvider: TracerProvider? = nil,

@@ -12,7 +12,7 @@ package final class InstalledTracer: Sendable {
     }
 
     private let scopeName: String
-    /// The tracer made for our provider once it was seen installed; it keeps the provider alive.
+    /// The tracer made for our provider once it was seen installed.
     private let cached = Mutex<TelemetryTracer?>(nil)
 
     package init(scopeName: String) {

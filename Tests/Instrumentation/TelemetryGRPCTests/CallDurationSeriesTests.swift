@@ -7,6 +7,7 @@ import TelemetryTesting
 struct CallDurationSeriesTests {
     let reader = ManualMetricReader()
 
+    @discardableResult
     func points(_ series: (Histogram<Double>) -> Void) -> [HistogramPoint] {
         let provider = MeterProvider(readers: [reader])
         series(provider.meter(name: "test").makeHistogram(Double.self, name: "rpc.server.call.duration", unit: "s"))
@@ -16,13 +17,16 @@ struct CallDurationSeriesTests {
 
     @Test("the same method and status share a series; past the limit, calls still record, each in its own series")
     func boundAndPastTheLimit() {
+        var kept = 0
         let points = points { histogram in
             let series = CallDurationSeries(histogram: histogram, kind: .server)
             for _ in 0..<3 { series.record(0.5, CallDurationSeries.Key(service: "s", method: "m")) }
             for index in 0..<CallDurationSeries.limit + 5 {
                 series.record(0.25, CallDurationSeries.Key(service: "s", method: "m\(index)", statusCode: 13))
             }
+            kept = series.keptCount
         }
+        #expect(kept == CallDurationSeries.limit)
         #expect(points.count == CallDurationSeries.limit + 6)
         let shared = points.first { $0.attributes["rpc.method"] == "m" }
         #expect(shared?.count == 3)
