@@ -31,6 +31,21 @@ final class CallDurationSeries: Sendable {
         self.kind = kind
     }
 
+    /// The conventions' `rpc.server.call.duration` or `rpc.client.call.duration` on `meter`, as `kind` says.
+    convenience init(meter: Meter, kind: SpanKind) {
+        let histogram =
+            kind == .server
+            ? meter.makeHistogram(
+                Double.self, name: "rpc.server.call.duration", unit: "s",
+                description: "Duration of incoming RPCs, from their start until their last response is written.",
+                explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries)
+            : meter.makeHistogram(
+                Double.self, name: "rpc.client.call.duration", unit: "s",
+                description: "Duration of outgoing RPCs, from their start until their status is received.",
+                explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries)
+        self.init(histogram: histogram, kind: kind)
+    }
+
     /// Records `seconds` for a call that ended with `key`'s status.
     func record(_ seconds: Double, _ key: Key) {
         let found: BoundHistogram<Double>?? = series.withLock { series in

@@ -86,14 +86,7 @@ public struct TelemetryClientInterceptor: ClientInterceptor {
     ) {
         self.tracer = anyTracer
         self.propagator = propagator
-        self.duration = meterProvider.map { provider in
-            CallDurationSeries(
-                histogram: provider.meter(name: Self.scopeName).makeHistogram(
-                    Double.self, name: "rpc.client.call.duration", unit: "s",
-                    description: "Duration of outgoing RPCs, from their start until their status is received.",
-                    explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries),
-                kind: .client)
-        }
+        self.duration = meterProvider.map { CallDurationSeries(meter: $0.meter(name: Self.scopeName), kind: .client) }
         self.serverAddress = serverAddress
         self.serverPort = serverPort
         self.messageEvents = messageEvents

@@ -73,14 +73,7 @@ public struct TelemetryServerInterceptor: ServerInterceptor {
     ) {
         self.tracer = anyTracer
         self.propagator = propagator
-        self.duration = meterProvider.map { provider in
-            CallDurationSeries(
-                histogram: provider.meter(name: Self.scopeName).makeHistogram(
-                    Double.self, name: "rpc.server.call.duration", unit: "s",
-                    description: "Duration of incoming RPCs, from their start until their last response is written.",
-                    explicitBucketBoundaries: GRPCSemantics.durationBucketBoundaries),
-                kind: .server)
-        }
+        self.duration = meterProvider.map { CallDurationSeries(meter: $0.meter(name: Self.scopeName), kind: .server) }
         self.messageEvents = messageEvents
     }
 

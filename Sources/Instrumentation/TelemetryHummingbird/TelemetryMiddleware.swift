@@ -83,6 +83,7 @@ public struct TelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    // Inlined, as `observe` is: each nonisolated async function entered is a check for the executor to run on.
     @inline(__always)
     private func handle<T: Tracer>(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response, tracer: T
